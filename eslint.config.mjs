@@ -1,0 +1,42 @@
+import nx from '@nx/eslint-plugin';
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/.nx'] },
+  {
+    files: ['**/src/**/*.ts'],
+    rules: {
+      // Apps are thin shells over libraries; libraries only reach down the layers and never
+      // into another service's code. Tags live in each project.json.
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:core'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:backend', 'type:core'] },
+            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:backend', 'type:core'] },
+            { sourceTag: 'type:backend', onlyDependOnLibsWithTags: ['type:core'] },
+            { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:core'] },
+            { sourceTag: 'scope:orchestrator', onlyDependOnLibsWithTags: ['scope:orchestrator', 'scope:shared'] },
+            { sourceTag: 'scope:text-service', onlyDependOnLibsWithTags: ['scope:text-service', 'scope:shared'] },
+            {
+              sourceTag: 'scope:transcription-service',
+              onlyDependOnLibsWithTags: ['scope:transcription-service', 'scope:shared'],
+            },
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+];

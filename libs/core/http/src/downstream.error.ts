@@ -1,0 +1,33 @@
+import { HttpStatus } from '@nestjs/common';
+
+/**
+ * How a call to a downstream service failed. The kind alone decides the status the caller
+ * sees, so that every backend maps failures the same way.
+ */
+export type DownstreamFailureKind =
+  | 'unavailable' // connection refused/reset, DNS failure, open circuit → 503
+  | 'timeout' // no answer within the deadline → 504
+  | 'bad-gateway' // downstream 5xx or a body we cannot understand → 502
+  | 'rejected'; // downstream 4xx: the caller's request was wrong → passed on
+
+const STATUS_BY_KIND: Record<Exclude<DownstreamFailureKind, 'rejected'>, number> = {
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+  timeout: HttpStatus.GATEWAY_TIMEOUT,
+  'bad-gateway': HttpStatus.BAD_GATEWAY,
+};
+
+export class DownstreamError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly source: string,
+    readonly kind: DownstreamFailureKind,
+    message: string,
+    options: { downstreamStatus?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'DownstreamError';
+    this.status =
+      kind === 'rejected' ? (options.downstreamStatus ?? HttpStatus.BAD_REQUEST) : STATUS_BY_KIND[kind];
+  }
+}

@@ -1,0 +1,5 @@
+export { DownstreamError, type DownstreamFailureKind } from './downstream.error';
+export { ErrorEnvelopeDto, FieldErrorDto, type ErrorEnvelope } from './error-envelope';
+export { ErrorEnvelopeFilter } from './error-envelope.filter';
+export { KONG_CORRELATION_HEADER, REQUEST_ID_HEADER, requestIdOf, resolveRequestId } from './request-id';
+export { createValidationPipe, toFieldErrors } from './validation';
