@@ -29,7 +29,11 @@ class ProbeController {
 
   @Get('down')
   down() {
-    throw new DownstreamError('text-service', 'unavailable', 'text-service is unavailable: connect ECONNREFUSED');
+    throw new DownstreamError(
+      'text-service',
+      'unavailable',
+      'text-service is unavailable: connect ECONNREFUSED',
+    );
   }
 
   @Get('slow')

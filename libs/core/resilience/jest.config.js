@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../../jest.preset.js'),
+  displayName: 'resilience',
+  coverageDirectory: '../../../coverage/libs/core/resilience',
+};

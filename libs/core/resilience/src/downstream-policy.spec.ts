@@ -1,0 +1,127 @@
+import { DownstreamError } from '@orchestrator/http';
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { firstValueFrom } from 'rxjs';
+import { DownstreamPolicy, ResilienceOptions } from './downstream-policy';
+
+/** A real HTTP server whose behaviour each test scripts, counting the requests it gets. */
+class ScriptedServer {
+  hits = 0;
+  behaviour: (hit: number) => { status: number; delayMs?: number; body?: unknown } = () => ({ status: 200 });
+  private server!: Server;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((_req, res) => {
+      const { status, delayMs = 0, body = { ok: true } } = this.behaviour(++this.hits);
+      setTimeout(
+        () => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
+        delayMs,
+      );
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  stop(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+const options: ResilienceOptions = {
+  timeoutMs: 200,
+  retries: 2,
+  retryBaseDelayMs: 5,
+  retryMaxDelayMs: 20,
+  breakerThreshold: 3,
+  breakerResetMs: 60_000,
+};
+
+/** An attempt as a backend client makes it: fetch, with non-2xx answers thrown as axios does. */
+const getJson = (url: string) => async (signal: AbortSignal) => {
+  const res = await fetch(url, { signal });
+  const data = await res.json();
+  if (!res.ok)
+    throw Object.assign(new Error(`HTTP ${res.status}`), { response: { status: res.status, data } });
+  return data;
+};
+
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (error: unknown) => error as DownstreamError,
+  );
+
+describe('DownstreamPolicy against a real HTTP server', () => {
+  const server = new ScriptedServer();
+  beforeAll(() => server.start());
+  afterAll(() => server.stop());
+  beforeEach(() => (server.hits = 0));
+
+  it('retries an idempotent call that fails once, and succeeds', async () => {
+    server.behaviour = (hit) =>
+      hit === 1 ? { status: 503, body: { message: 'warming up' } } : { status: 200 };
+    const policy = new DownstreamPolicy('text-service', options);
+    await expect(firstValueFrom(policy.call(getJson(server.url), { idempotent: true }))).resolves.toEqual({
+      ok: true,
+    });
+    expect(server.hits).toBe(2);
+  });
+
+  it('does not retry a call that is not idempotent', async () => {
+    server.behaviour = () => ({ status: 503 });
+    const policy = new DownstreamPolicy('transcription-service', options);
+    const error = await failureOf(firstValueFrom(policy.call(getJson(server.url), { idempotent: false })));
+    expect(error).toMatchObject({ source: 'transcription-service', kind: 'bad-gateway', status: 502 });
+    expect(server.hits).toBe(1);
+  });
+
+  it('gives up after the configured retries with a 502 naming the source', async () => {
+    server.behaviour = () => ({ status: 500, body: { message: 'boom' } });
+    const policy = new DownstreamPolicy('text-service', { ...options, breakerThreshold: 10 });
+    const error = await failureOf(firstValueFrom(policy.call(getJson(server.url), { idempotent: true })));
+    expect(error.status).toBe(502);
+    expect(error.message).toContain('boom');
+    expect(server.hits).toBe(3);
+  });
+
+  it('passes a downstream 4xx on without retrying', async () => {
+    server.behaviour = () => ({ status: 422, body: { error: { message: 'Unsupported file format' } } });
+    const policy = new DownstreamPolicy('transcription-service', options);
+    const error = await failureOf(firstValueFrom(policy.call(getJson(server.url), { idempotent: true })));
+    expect(error).toMatchObject({ kind: 'rejected', status: 422 });
+    expect(error.message).toContain('Unsupported file format');
+    expect(server.hits).toBe(1);
+  });
+
+  it('cancels an attempt at its deadline and reports a 504', async () => {
+    server.behaviour = () => ({ status: 200, delayMs: 1_000 });
+    const policy = new DownstreamPolicy('text-service', { ...options, timeoutMs: 50, retries: 0 });
+    const error = await failureOf(firstValueFrom(policy.call(getJson(server.url), { idempotent: true })));
+    expect(error).toMatchObject({ kind: 'timeout', status: 504 });
+    expect(error.message).toContain('50 ms');
+  });
+
+  it('reports a refused connection as 503', async () => {
+    const closed = new ScriptedServer();
+    await closed.start();
+    await closed.stop();
+    const policy = new DownstreamPolicy('text-service', { ...options, retries: 0 });
+    const error = await failureOf(firstValueFrom(policy.call(getJson(closed.url), { idempotent: true })));
+    expect(error).toMatchObject({ kind: 'unavailable', status: 503, source: 'text-service' });
+  });
+
+  it('opens the circuit after consecutive failures and stops calling the service', async () => {
+    server.behaviour = () => ({ status: 503 });
+    const policy = new DownstreamPolicy('text-service', { ...options, retries: 0, breakerThreshold: 2 });
+    for (let i = 0; i < 2; i++)
+      await failureOf(firstValueFrom(policy.call(getJson(server.url), { idempotent: true })));
+    const error = await failureOf(firstValueFrom(policy.call(getJson(server.url), { idempotent: true })));
+    expect(error).toMatchObject({ kind: 'unavailable', status: 503 });
+    expect(error.message).toContain('circuit open');
+    expect(server.hits).toBe(2);
+  });
+});

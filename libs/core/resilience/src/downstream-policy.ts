@@ -1,0 +1,107 @@
+import { DownstreamError } from '@orchestrator/http';
+import {
+  BrokenCircuitError,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  IPolicy,
+  TaskCancelledError,
+  TimeoutStrategy,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  timeout,
+  wrap,
+} from 'cockatiel';
+import { Observable, defer } from 'rxjs';
+import { toDownstreamError } from './failure';
+
+export interface ResilienceOptions {
+  /** Deadline of one attempt, in milliseconds. */
+  timeoutMs: number;
+  /** Further attempts after the first, for idempotent calls only. */
+  retries: number;
+  /** First backoff delay; later ones grow exponentially with decorrelated jitter. */
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  /** Consecutive failures that open the circuit. */
+  breakerThreshold: number;
+  /** How long an open circuit rejects calls before letting one through to test the service. */
+  breakerResetMs: number;
+}
+
+export interface CallOptions {
+  /** Only calls that are safe to repeat are retried; a consumed upload stream is not. */
+  idempotent: boolean;
+}
+
+const isTransient = (error: unknown) =>
+  error instanceof TaskCancelledError || (error instanceof DownstreamError && error.kind !== 'rejected');
+
+/**
+ * The resilience of calls to one downstream service: each attempt has a deadline, transient
+ * failures of idempotent calls are retried with backoff, and one circuit breaker shared by all
+ * calls to the service stops hammering it when it is down.
+ */
+export class DownstreamPolicy {
+  private readonly once: IPolicy;
+  private readonly withRetries: IPolicy;
+
+  constructor(
+    readonly source: string,
+    readonly options: ResilienceOptions,
+  ) {
+    const attemptDeadline = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
+    const breaker = circuitBreaker(handleWhen(isTransient), {
+      halfOpenAfter: options.breakerResetMs,
+      breaker: new ConsecutiveBreaker(options.breakerThreshold),
+    });
+    const retries = retry(handleWhen(isTransient), {
+      maxAttempts: options.retries,
+      backoff: new ExponentialBackoff({
+        initialDelay: options.retryBaseDelayMs,
+        maxDelay: options.retryMaxDelayMs,
+      }),
+    });
+    this.once = wrap(breaker, attemptDeadline);
+    this.withRetries = wrap(retries, breaker, attemptDeadline);
+  }
+
+  /**
+   * Runs `attempt` under the policy. `attempt` gets an AbortSignal that fires at its deadline,
+   * to hand to the HTTP client so that a timed-out request is really cancelled.
+   */
+  call<T>(attempt: (signal: AbortSignal) => Promise<T>, { idempotent }: CallOptions): Observable<T> {
+    const policy = idempotent ? this.withRetries : this.once;
+    return defer(() =>
+      policy
+        .execute(({ signal }) =>
+          attempt(signal).catch((error: unknown) => Promise.reject(this.classify(error))),
+        )
+        .catch((error: unknown) => Promise.reject(this.classify(error))),
+    );
+  }
+
+  private classify(error: unknown): DownstreamError {
+    if (error instanceof TaskCancelledError) {
+      return new DownstreamError(
+        this.source,
+        'timeout',
+        `${this.source} did not answer within ${this.options.timeoutMs} ms`,
+        {
+          cause: error,
+        },
+      );
+    }
+    if (error instanceof BrokenCircuitError) {
+      return new DownstreamError(
+        this.source,
+        'unavailable',
+        `${this.source} is unavailable: circuit open after repeated failures`,
+        {
+          cause: error,
+        },
+      );
+    }
+    return toDownstreamError(this.source, error);
+  }
+}
