@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../jest.preset.js'),
+  displayName: 'text-analysis',
+  coverageDirectory: '../../coverage/libs/text-analysis',
+};

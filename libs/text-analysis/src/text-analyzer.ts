@@ -1,0 +1,157 @@
+import nlp from 'compromise';
+import natural from 'natural';
+import { detectAll } from 'tinyld';
+// stopwords-iso is plain JSON keyed by ISO 639-1 code.
+
+const STOPWORDS: Record<SupportedLanguage, string[]> = require('stopwords-iso');
+
+export const SUPPORTED_LANGUAGES = ['en', 'es'] as const;
+export type SupportedLanguage = (typeof SUPPORTED_LANGUAGES)[number];
+export const ANALYSES = ['language', 'sentiment', 'keywords', 'entities', 'statistics'] as const;
+export type Analysis = (typeof ANALYSES)[number];
+
+export interface TextAnalysis {
+  language?: { code: SupportedLanguage; confidence: number; detected: boolean };
+  sentiment?: { score: number; label: 'positive' | 'negative' | 'neutral' };
+  keywords?: { term: string; count: number; score: number }[];
+  entities?: { text: string; type: 'person' | 'place' | 'organization' }[];
+  statistics?: { sentences: number; tokens: number; characters: number };
+}
+
+/** Language-specific engines: natural's AFINN sentiment, stemmer and tokenizer; stopwords-iso's stop words. */
+interface LanguageEngine {
+  tokenize(text: string): string[];
+  stem(token: string): string;
+  sentiment: natural.SentimentAnalyzer;
+  stopwords: Set<string>;
+  entities(text: string): TextAnalysis['entities'];
+}
+
+/**
+ * es-compromise ships its types as .ts sources that do not compile under strict mode, so it is
+ * loaded untyped, with the one call used here described.
+ */
+type SpanishDocument = { match(pattern: string): { out(format: 'array'): string[] } };
+
+const esNlp: (text: string) => SpanishDocument = require('es-compromise');
+
+const ENGINES: Record<SupportedLanguage, LanguageEngine> = {
+  en: {
+    tokenize: (text) => new natural.WordTokenizer().tokenize(text.toLowerCase()),
+    stem: (token) => natural.PorterStemmer.stem(token),
+    sentiment: new natural.SentimentAnalyzer('English', natural.PorterStemmer, 'afinn'),
+    stopwords: new Set(STOPWORDS.en),
+    entities: (text) => {
+      const doc = nlp(text);
+      return [
+        ...doc
+          .people()
+          .out('array')
+          .map((t: string) => ({ text: t, type: 'person' as const })),
+        ...doc
+          .places()
+          .out('array')
+          .map((t: string) => ({ text: t, type: 'place' as const })),
+        ...doc
+          .organizations()
+          .out('array')
+          .map((t: string) => ({ text: t, type: 'organization' as const })),
+      ];
+    },
+  },
+  es: {
+    tokenize: (text) => new natural.AggressiveTokenizerEs().tokenize(text.toLowerCase()),
+    stem: (token) => natural.PorterStemmerEs.stem(token),
+    sentiment: new natural.SentimentAnalyzer('Spanish', natural.PorterStemmerEs, 'afinn'),
+    stopwords: new Set(STOPWORDS.es),
+    entities: (text) => {
+      const doc = esNlp(text);
+      return [
+        ...doc
+          .match('#Person+')
+          .out('array')
+          .map((t: string) => ({ text: t, type: 'person' as const })),
+        ...doc
+          .match('#Place+')
+          .out('array')
+          .map((t: string) => ({ text: t, type: 'place' as const })),
+        ...doc
+          .match('#Organization+')
+          .out('array')
+          .map((t: string) => ({ text: t, type: 'organization' as const })),
+      ];
+    },
+  },
+};
+
+/** AFINN scores per token are small; a mean beyond ±0.05 is a clear leaning. */
+const NEUTRAL_BAND = 0.05;
+const KEYWORD_LIMIT = 10;
+
+/**
+ * Analyses a text with real NLP engines from npm that need nothing downloaded at run time:
+ * tinyld (language), natural (AFINN sentiment, tokenizers, stemmers), stopwords-iso, compromise
+ * and es-compromise (named entities), and the ICU segmenter built into Node (sentences).
+ */
+export class TextAnalyzer {
+  analyze(text: string, options: { language?: SupportedLanguage; analyses?: Analysis[] } = {}): TextAnalysis {
+    const wanted = new Set<Analysis>(options.analyses?.length ? options.analyses : ANALYSES);
+    const language = options.language
+      ? { code: options.language, confidence: 1, detected: false }
+      : this.detectLanguage(text);
+    const engine = ENGINES[language.code];
+    const tokens = engine.tokenize(text);
+    const result: TextAnalysis = {};
+    if (wanted.has('language')) result.language = language;
+    if (wanted.has('sentiment')) result.sentiment = this.sentiment(engine, tokens);
+    if (wanted.has('keywords')) result.keywords = this.keywords(engine, tokens);
+    if (wanted.has('entities')) result.entities = engine.entities(text);
+    if (wanted.has('statistics')) {
+      const sentences = [
+        ...new Intl.Segmenter(language.code, { granularity: 'sentence' }).segment(text),
+      ].filter((s) => s.segment.trim()).length;
+      result.statistics = { sentences, tokens: tokens.length, characters: text.length };
+    }
+    return result;
+  }
+
+  private detectLanguage(text: string): NonNullable<TextAnalysis['language']> {
+    const candidates = detectAll(text).filter((c) =>
+      (SUPPORTED_LANGUAGES as readonly string[]).includes(c.lang),
+    );
+    const best = candidates[0];
+    // Texts too short or too mixed to tell fall back to English, flagged by a zero confidence.
+    if (!best) return { code: 'en', confidence: 0, detected: true };
+    return { code: best.lang as SupportedLanguage, confidence: round(best.accuracy), detected: true };
+  }
+
+  private sentiment(engine: LanguageEngine, tokens: string[]): NonNullable<TextAnalysis['sentiment']> {
+    const raw = tokens.length ? engine.sentiment.getSentiment(tokens) : 0;
+    const score = round(Number.isFinite(raw) ? raw : 0);
+    const label = score > NEUTRAL_BAND ? 'positive' : score < -NEUTRAL_BAND ? 'negative' : 'neutral';
+    return { score, label };
+  }
+
+  /** Most frequent content words, grouped by stem and shown in their most common surface form. */
+  private keywords(engine: LanguageEngine, tokens: string[]): NonNullable<TextAnalysis['keywords']> {
+    const byStem = new Map<string, { forms: Map<string, number>; count: number }>();
+    for (const token of tokens) {
+      if (token.length < 3 || engine.stopwords.has(token) || /^\d+$/.test(token)) continue;
+      const stem = engine.stem(token);
+      const entry = byStem.get(stem) ?? { forms: new Map(), count: 0 };
+      entry.count++;
+      entry.forms.set(token, (entry.forms.get(token) ?? 0) + 1);
+      byStem.set(stem, entry);
+    }
+    return [...byStem.values()]
+      .sort((a, b) => b.count - a.count)
+      .slice(0, KEYWORD_LIMIT)
+      .map(({ forms, count }) => ({
+        term: [...forms.entries()].sort((a, b) => b[1] - a[1])[0][0],
+        count,
+        score: round(count / tokens.length),
+      }));
+  }
+}
+
+const round = (value: number) => Math.round(value * 1000) / 1000;
