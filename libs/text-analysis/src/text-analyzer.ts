@@ -35,6 +35,13 @@ type SpanishDocument = { match(pattern: string): { out(format: 'array'): string[
 
 const esNlp: (text: string) => SpanishDocument = require('es-compromise');
 
+type EntityType = NonNullable<TextAnalysis['entities']>[number]['type'];
+
+const entitiesOf = (found: Record<EntityType, string[]>): NonNullable<TextAnalysis['entities']> =>
+  (Object.entries(found) as [EntityType, string[]][]).flatMap(([type, texts]) =>
+    texts.map((text) => ({ text, type })),
+  );
+
 const ENGINES: Record<SupportedLanguage, LanguageEngine> = {
   en: {
     tokenize: (text) => new natural.WordTokenizer().tokenize(text.toLowerCase()),
@@ -43,20 +50,11 @@ const ENGINES: Record<SupportedLanguage, LanguageEngine> = {
     stopwords: new Set(STOPWORDS.en),
     entities: (text) => {
       const doc = nlp(text);
-      return [
-        ...doc
-          .people()
-          .out('array')
-          .map((t: string) => ({ text: t, type: 'person' as const })),
-        ...doc
-          .places()
-          .out('array')
-          .map((t: string) => ({ text: t, type: 'place' as const })),
-        ...doc
-          .organizations()
-          .out('array')
-          .map((t: string) => ({ text: t, type: 'organization' as const })),
-      ];
+      return entitiesOf({
+        person: doc.people().out('array'),
+        place: doc.places().out('array'),
+        organization: doc.organizations().out('array'),
+      });
     },
   },
   es: {
@@ -66,20 +64,11 @@ const ENGINES: Record<SupportedLanguage, LanguageEngine> = {
     stopwords: new Set(STOPWORDS.es),
     entities: (text) => {
       const doc = esNlp(text);
-      return [
-        ...doc
-          .match('#Person+')
-          .out('array')
-          .map((t: string) => ({ text: t, type: 'person' as const })),
-        ...doc
-          .match('#Place+')
-          .out('array')
-          .map((t: string) => ({ text: t, type: 'place' as const })),
-        ...doc
-          .match('#Organization+')
-          .out('array')
-          .map((t: string) => ({ text: t, type: 'organization' as const })),
-      ];
+      return entitiesOf({
+        person: doc.match('#Person+').out('array'),
+        place: doc.match('#Place+').out('array'),
+        organization: doc.match('#Organization+').out('array'),
+      });
     },
   },
 };
