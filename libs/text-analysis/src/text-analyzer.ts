@@ -24,6 +24,7 @@ interface LanguageEngine {
   stem(token: string): string;
   sentiment: natural.SentimentAnalyzer;
   stopwords: Set<string>;
+  sentences: Intl.Segmenter;
   entities(text: string): TextAnalysis['entities'];
 }
 
@@ -42,12 +43,17 @@ const entitiesOf = (found: Record<EntityType, string[]>): NonNullable<TextAnalys
     texts.map((text) => ({ text, type })),
   );
 
+// Tokenizers and segmenters hold no state between texts: one of each per language serves all calls.
+const englishTokenizer = new natural.WordTokenizer();
+const spanishTokenizer = new natural.AggressiveTokenizerEs();
+
 const ENGINES: Record<SupportedLanguage, LanguageEngine> = {
   en: {
-    tokenize: (text) => new natural.WordTokenizer().tokenize(text.toLowerCase()),
+    tokenize: (text) => englishTokenizer.tokenize(text.toLowerCase()),
     stem: (token) => natural.PorterStemmer.stem(token),
     sentiment: new natural.SentimentAnalyzer('English', natural.PorterStemmer, 'afinn'),
     stopwords: new Set(STOPWORDS.en),
+    sentences: new Intl.Segmenter('en', { granularity: 'sentence' }),
     entities: (text) => {
       const doc = nlp(text);
       return entitiesOf({
@@ -58,10 +64,11 @@ const ENGINES: Record<SupportedLanguage, LanguageEngine> = {
     },
   },
   es: {
-    tokenize: (text) => new natural.AggressiveTokenizerEs().tokenize(text.toLowerCase()),
+    tokenize: (text) => spanishTokenizer.tokenize(text.toLowerCase()),
     stem: (token) => natural.PorterStemmerEs.stem(token),
     sentiment: new natural.SentimentAnalyzer('Spanish', natural.PorterStemmerEs, 'afinn'),
     stopwords: new Set(STOPWORDS.es),
+    sentences: new Intl.Segmenter('es', { granularity: 'sentence' }),
     entities: (text) => {
       const doc = esNlp(text);
       return entitiesOf({
@@ -96,9 +103,7 @@ export class TextAnalyzer {
     if (wanted.has('keywords')) result.keywords = this.keywords(engine, tokens);
     if (wanted.has('entities')) result.entities = engine.entities(text);
     if (wanted.has('statistics')) {
-      const sentences = [
-        ...new Intl.Segmenter(language.code, { granularity: 'sentence' }).segment(text),
-      ].filter((s) => s.segment.trim()).length;
+      const sentences = [...engine.sentences.segment(text)].filter((s) => s.segment.trim()).length;
       result.statistics = { sentences, tokens: tokens.length, characters: text.length };
     }
     return result;
