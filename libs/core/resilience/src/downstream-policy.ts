@@ -72,6 +72,8 @@ export class DownstreamPolicy {
    */
   call<T>(attempt: (signal: AbortSignal) => Promise<T>, { idempotent }: CallOptions): Observable<T> {
     const policy = idempotent ? this.withRetries : this.once;
+    // Inside, an attempt's own error is classified so that retry and breaker judge it by kind;
+    // cockatiel's errors (deadline passed, circuit open) exist only outside, and are mapped there.
     return defer(() =>
       policy
         .execute(({ signal }) =>
