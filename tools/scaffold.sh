@@ -59,11 +59,15 @@ else
     "build": {
       "executor": "nx:run-commands",
       "outputs": ["{workspaceRoot}/dist/$root"],
-      "options": { "command": "webpack-cli build --node-env=production", "cwd": "$root" }
+      "cache": true,
+      "inputs": ["production", "^production", "{workspaceRoot}/tools/build/webpack.app.js"],
+      "options": { "command": "webpack-cli build --config $root/webpack.config.js" }
     },
     "serve": {
-      "executor": "@nx/js:node",
-      "options": { "buildTarget": "$name:build", "runBuildTargetDependencies": false }
+      "executor": "nx:run-commands",
+      "dependsOn": ["build"],
+      "continuous": true,
+      "options": { "command": "node dist/$root/main.js" }
     },
     "test": {
       "executor": "@nx/jest:jest",
@@ -75,24 +79,8 @@ else
   }
 }
 JSON
+  mv "$root/tsconfig.lib.json" "$root/tsconfig.app.json"
   cat > "$root/webpack.config.js" <<JS
-const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
-const { join } = require('path');
-
-module.exports = {
-  output: { path: join(__dirname, '$up/dist/$root') },
-  plugins: [
-    new NxAppWebpackPlugin({
-      target: 'node',
-      compiler: 'tsc',
-      main: './src/main.ts',
-      tsConfig: './tsconfig.lib.json',
-      optimization: false,
-      outputHashing: 'none',
-      generatePackageJson: true,
-      sourceMap: true,
-    }),
-  ],
-};
+module.exports = require('$up/tools/build/webpack.app.js')(__dirname);
 JS
 fi

@@ -1,8 +1,2 @@
-export {
-  ANALYSES,
-  SUPPORTED_LANGUAGES,
-  TextAnalyzer,
-  type Analysis,
-  type SupportedLanguage,
-  type TextAnalysis,
-} from './text-analyzer';
+export { TextAnalysisModule } from './text-analysis.module';
+export { TextAnalyzer, type TextAnalysis } from './text-analyzer';

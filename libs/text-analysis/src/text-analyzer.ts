@@ -1,14 +1,15 @@
 import nlp from 'compromise';
 import natural from 'natural';
 import { detectAll } from 'tinyld';
+import {
+  ANALYSES,
+  SUPPORTED_LANGUAGES,
+  type Analysis,
+  type SupportedLanguage,
+} from '@orchestrator/contracts';
 // stopwords-iso is plain JSON keyed by ISO 639-1 code.
 
 const STOPWORDS: Record<SupportedLanguage, string[]> = require('stopwords-iso');
-
-export const SUPPORTED_LANGUAGES = ['en', 'es'] as const;
-export type SupportedLanguage = (typeof SUPPORTED_LANGUAGES)[number];
-export const ANALYSES = ['language', 'sentiment', 'keywords', 'entities', 'statistics'] as const;
-export type Analysis = (typeof ANALYSES)[number];
 
 export interface TextAnalysis {
   language?: { code: SupportedLanguage; confidence: number; detected: boolean };
@@ -40,7 +41,8 @@ type EntityType = NonNullable<TextAnalysis['entities']>[number]['type'];
 
 const entitiesOf = (found: Record<EntityType, string[]>): NonNullable<TextAnalysis['entities']> =>
   (Object.entries(found) as [EntityType, string[]][]).flatMap(([type, texts]) =>
-    texts.map((text) => ({ text, type })),
+    // The taggers keep the punctuation that ends a sentence on its last term ("Madrid.").
+    texts.map((text) => ({ text: text.replace(/[\s.,;:!?¡¿]+$/u, ''), type })),
   );
 
 // Tokenizers and segmenters hold no state between texts: one of each per language serves all calls.

@@ -1,5 +1,7 @@
+export { bootstrapService, configureService, type ServiceDescription } from './bootstrap';
 export { DownstreamError, type DownstreamFailureKind } from './downstream.error';
 export { ErrorEnvelopeDto, FieldErrorDto, type ErrorEnvelope } from './error-envelope';
 export { ErrorEnvelopeFilter } from './error-envelope.filter';
+export { loggingModule } from './logging.module';
 export { KONG_CORRELATION_HEADER, REQUEST_ID_HEADER, requestIdOf, resolveRequestId } from './request-id';
 export { createValidationPipe, toFieldErrors } from './validation';

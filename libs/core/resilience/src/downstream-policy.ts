@@ -68,16 +68,22 @@ export class DownstreamPolicy {
 
   /**
    * Runs `attempt` under the policy. `attempt` gets an AbortSignal that fires at its deadline,
-   * to hand to the HTTP client so that a timed-out request is really cancelled.
+   * to hand to the HTTP client so that a timed-out request is really cancelled, and the
+   * attempt's number (1 for the first) for its logs.
    */
-  call<T>(attempt: (signal: AbortSignal) => Promise<T>, { idempotent }: CallOptions): Observable<T> {
+  call<T>(
+    attempt: (signal: AbortSignal, attemptNumber: number) => Promise<T>,
+    { idempotent }: CallOptions,
+  ): Observable<T> {
     const policy = idempotent ? this.withRetries : this.once;
     // Inside, an attempt's own error is classified so that retry and breaker judge it by kind;
     // cockatiel's errors (deadline passed, circuit open) exist only outside, and are mapped there.
     return defer(() =>
       policy
-        .execute(({ signal }) =>
-          attempt(signal).catch((error: unknown) => Promise.reject(this.classify(error))),
+        .execute((context: { signal: AbortSignal; attempt?: number }) =>
+          attempt(context.signal, (context.attempt ?? 0) + 1).catch((error: unknown) =>
+            Promise.reject(this.classify(error)),
+          ),
         )
         .catch((error: unknown) => Promise.reject(this.classify(error))),
     );

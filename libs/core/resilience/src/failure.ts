@@ -34,7 +34,8 @@ export function toDownstreamError(source: string, error: unknown): DownstreamErr
   const status = failure.response?.status;
   if (status !== undefined) {
     const detail = messageOf(failure.response?.data) ?? failure.message ?? `HTTP ${status}`;
-    return status >= 500
+    // A 2xx whose body could not be read is the downstream's fault as much as a 5xx is.
+    return status >= 500 || status < 400
       ? new DownstreamError(source, 'bad-gateway', `${source} failed with HTTP ${status}: ${detail}`, {
           cause: error,
         })

@@ -1,0 +1,14 @@
+export {
+  ANALYSES,
+  AnalyzeTextRequestDto,
+  EntityDto,
+  KeywordDto,
+  LanguageDto,
+  MAX_TEXT_LENGTH,
+  SUPPORTED_LANGUAGES,
+  SentimentDto,
+  StatisticsDto,
+  TextAnalysisDto,
+  type Analysis,
+  type SupportedLanguage,
+} from './text-analysis.dto';

@@ -1,0 +1,54 @@
+import { DynamicModule } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import Joi from 'joi';
+
+export type EnvironmentSchema = Record<string, Joi.Schema>;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Variables every service reads. */
+export const commonEnvironment: EnvironmentSchema = {
+  HOST: Joi.string().hostname().default('127.0.0.1'),
+  LOG_LEVEL: Joi.string()
+    .valid(...LOG_LEVELS)
+    .default('info'),
+  /** How long in-flight requests may run on after SIGTERM before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(0).default(10000),
+};
+
+export const portVariable = (defaultPort: number) => Joi.number().port().default(defaultPort);
+
+/**
+ * Validates the environment once, at start-up, against the whole schema. Every invalid
+ * variable is listed by name with what is wrong, so that one failed start tells all.
+ */
+export function validateEnvironment(schema: EnvironmentSchema) {
+  const compiled = Joi.object(schema);
+  return (env: Record<string, unknown>): Record<string, unknown> => {
+    const { error, value } = compiled.validate(env, {
+      abortEarly: false,
+      allowUnknown: true,
+      convert: true,
+      errors: { wrap: { label: false } },
+    });
+    if (error) {
+      const problems = error.details.map(
+        (detail) => `  - ${detail.message} (got ${JSON.stringify(detail.context?.value)})`,
+      );
+      throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
+    }
+    return value as Record<string, unknown>;
+  };
+}
+
+/**
+ * The global ConfigModule of a service: reads `.env` when present (real environment
+ * variables win) and refuses to start on an invalid value.
+ */
+export function configurationModule(schema: EnvironmentSchema): Promise<DynamicModule> {
+  return ConfigModule.forRoot({
+    isGlobal: true,
+    cache: true,
+    validate: validateEnvironment({ ...commonEnvironment, ...schema }),
+  });
+}

@@ -1,0 +1,8 @@
+export {
+  LOG_LEVELS,
+  commonEnvironment,
+  configurationModule,
+  portVariable,
+  validateEnvironment,
+  type EnvironmentSchema,
+} from './environment';

@@ -1,0 +1,72 @@
+import { INestApplication, Logger as NestLogger, Type } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { ErrorEnvelopeDto } from './error-envelope';
+import { ErrorEnvelopeFilter } from './error-envelope.filter';
+import { createValidationPipe } from './validation';
+
+export interface ServiceDescription {
+  title: string;
+  description: string;
+  version?: string;
+  /** Largest JSON body accepted, as body-parser reads it ("1mb"). */
+  jsonLimit?: string;
+}
+
+/**
+ * What every service of the system shares, whether started by `bootstrapService` or by a test:
+ * pino as Nest's logger, the validation pipe, the error envelope, and OpenAPI at `/docs`
+ * (UI) and `/docs-json`.
+ */
+export function configureService(app: NestExpressApplication, description: ServiceDescription): void {
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: description.jsonLimit ?? '1mb' });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ErrorEnvelopeFilter());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(description.title)
+      .setDescription(description.description)
+      .setVersion(description.version ?? '0.1.0')
+      .build(),
+    { extraModels: [ErrorEnvelopeDto] },
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/**
+ * Starts a service on `HOST` and the port in `portVariable`, and stops it gracefully on
+ * SIGTERM/SIGINT: the server stops accepting connections and lets in-flight requests finish,
+ * up to `SHUTDOWN_TIMEOUT_MS`.
+ */
+export async function bootstrapService(
+  module: Type<unknown>,
+  portVariable: string,
+  description: ServiceDescription,
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true });
+  configureService(app, description);
+  const config = app.get(ConfigService);
+  const host = config.getOrThrow<string>('HOST');
+  const port = config.getOrThrow<number>(portVariable);
+  const shutdownTimeoutMs = config.getOrThrow<number>('SHUTDOWN_TIMEOUT_MS');
+  app.enableShutdownHooks();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () =>
+      setTimeout(() => {
+        new NestLogger('Shutdown').error(
+          `in-flight requests still running after ${shutdownTimeoutMs} ms; exiting`,
+        );
+        process.exit(1);
+      }, shutdownTimeoutMs).unref(),
+    );
+  }
+  await app.listen(port, host);
+  new NestLogger('Bootstrap').log(`${description.title} listening on http://${host}:${port} (docs at /docs)`);
+  return app;
+}

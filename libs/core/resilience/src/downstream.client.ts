@@ -1,0 +1,89 @@
+import { Logger } from '@nestjs/common';
+import { REQUEST_ID_HEADER } from '@orchestrator/http';
+import type { AxiosInstance, AxiosRequestConfig } from 'axios';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { performance } from 'node:perf_hooks';
+import { Observable } from 'rxjs';
+import type { DownstreamConfig } from './downstream.config';
+import { CallOptions, DownstreamPolicy } from './downstream-policy';
+
+/** What a call carries from the request that caused it. */
+export interface CallContext {
+  requestId?: string;
+}
+
+/**
+ * Options for `HttpModule.register` shared by every downstream client: keep-alive agents so
+ * that calls reuse connections, and no redirect following, because axios' redirect support
+ * buffers a streamed request body whole to be able to replay it.
+ */
+export function downstreamHttpOptions(): AxiosRequestConfig {
+  return {
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 256 }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 256 }),
+    maxRedirects: 0,
+    maxBodyLength: Infinity,
+    maxContentLength: Infinity,
+    // A body that is not the JSON it claims to be must fail, not arrive as a string.
+    transitional: { silentJSONParsing: false, forcedJSONParsing: true, clarifyTimeoutError: true },
+  };
+}
+
+/**
+ * Every call to one downstream service goes through here: under its resilience policy, with
+ * the caller's request id passed on, and one structured log line per attempt.
+ */
+export class DownstreamClient {
+  readonly policy: DownstreamPolicy;
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly axios: AxiosInstance,
+    readonly config: DownstreamConfig,
+  ) {
+    this.policy = new DownstreamPolicy(config.name, config.resilience);
+    this.logger = new Logger(config.name);
+  }
+
+  request<T>(request: AxiosRequestConfig, context: CallContext, options: CallOptions): Observable<T> {
+    return this.policy.call(async (signal, attempt) => {
+      const started = performance.now();
+      const call = { source: this.config.name, method: request.method ?? 'GET', path: request.url, attempt };
+      try {
+        const response = await this.axios.request<T>({
+          ...request,
+          baseURL: this.config.url,
+          signal,
+          headers: {
+            ...request.headers,
+            ...(context.requestId ? { [REQUEST_ID_HEADER]: context.requestId } : {}),
+          },
+        });
+        this.logger.log({ downstream: { ...call, status: response.status, durationMs: elapsed(started) } });
+        return response.data;
+      } catch (error) {
+        const status = (error as { response?: { status?: number } }).response?.status;
+        this.logger.warn({
+          downstream: { ...call, status, durationMs: elapsed(started), error: (error as Error).message },
+        });
+        throw error;
+      }
+    }, options);
+  }
+
+  /**
+   * One GET of the service's health route, outside the breaker and without retries, so that
+   * health reports what the service answers now. Resolves with the response time.
+   */
+  async probe(path = '/health'): Promise<number> {
+    const started = performance.now();
+    await this.axios.get(path, {
+      baseURL: this.config.url,
+      timeout: this.config.resilience.timeoutMs,
+    });
+    return elapsed(started);
+  }
+}
+
+const elapsed = (started: number) => Math.round((performance.now() - started) * 10) / 10;
