@@ -1,21 +1,29 @@
 import { DownstreamError } from '@orchestrator/http';
-import { createServer, Server } from 'node:http';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import axios from 'axios';
+import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { firstValueFrom } from 'rxjs';
+import { DownstreamClient, downstreamHttpOptions } from './downstream.client';
+import { checkDownstream } from './downstream.health';
 import { DownstreamPolicy, ResilienceOptions } from './downstream-policy';
 
 /** A real HTTP server whose behaviour each test scripts, counting the requests it gets. */
 class ScriptedServer {
   hits = 0;
-  behaviour: (hit: number) => { status: number; delayMs?: number; body?: unknown } = () => ({ status: 200 });
+  lastHeaders: IncomingHttpHeaders = {};
+  behaviour: (hit: number) => { status: number; delayMs?: number; body?: unknown; raw?: string } = () => ({
+    status: 200,
+  });
   private server!: Server;
   url = '';
 
   async start(): Promise<void> {
-    this.server = createServer((_req, res) => {
-      const { status, delayMs = 0, body = { ok: true } } = this.behaviour(++this.hits);
+    this.server = createServer((req, res) => {
+      this.lastHeaders = req.headers;
+      const { status, delayMs = 0, body = { ok: true }, raw } = this.behaviour(++this.hits);
       setTimeout(
-        () => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)),
+        () => res.writeHead(status, { 'content-type': 'application/json' }).end(raw ?? JSON.stringify(body)),
         delayMs,
       );
     });
@@ -123,5 +131,64 @@ describe('DownstreamPolicy against a real HTTP server', () => {
     expect(error).toMatchObject({ kind: 'unavailable', status: 503 });
     expect(error.message).toContain('circuit open');
     expect(server.hits).toBe(2);
+  });
+});
+
+describe('DownstreamClient against a real HTTP server', () => {
+  const server = new ScriptedServer();
+  const http = axios.create(downstreamHttpOptions());
+  const clientFor = (url: string, required = true) =>
+    new DownstreamClient(http, { name: 'text-service', url, required, resilience: options });
+  beforeAll(() => server.start());
+  afterAll(() => server.stop());
+  beforeEach(() => (server.hits = 0));
+
+  it('passes the request id on and returns the body', async () => {
+    server.behaviour = () => ({ status: 200, body: { label: 'positive' } });
+    const body = await firstValueFrom(
+      clientFor(server.url).request(
+        { method: 'POST', url: '/analyze', data: { text: 'hi' } },
+        { requestId: 'rid-9' },
+        {
+          idempotent: true,
+        },
+      ),
+    );
+    expect(body).toEqual({ label: 'positive' });
+    expect(server.lastHeaders['x-request-id']).toBe('rid-9');
+    expect(server.lastHeaders['connection']).toBe('keep-alive');
+  });
+
+  it('reports a 200 whose body is not JSON as a 502', async () => {
+    server.behaviour = () => ({ status: 200, raw: '<html>proxy error page</html>' });
+    const error = await failureOf(
+      firstValueFrom(
+        clientFor(server.url).request({ url: '/analyze', responseType: 'json' }, {}, { idempotent: false }),
+      ),
+    );
+    expect(error).toMatchObject({ kind: 'bad-gateway', status: 502, source: 'text-service' });
+  });
+
+  it('reports health with the response time, failing only for a required service', async () => {
+    const indicators = new HealthIndicatorService();
+    server.behaviour = () => ({ status: 200 });
+    expect(await checkDownstream(indicators, clientFor(server.url))).toEqual({
+      'text-service': {
+        status: 'up',
+        url: server.url,
+        required: true,
+        available: true,
+        responseTimeMs: expect.any(Number),
+      },
+    });
+    const closed = new ScriptedServer();
+    await closed.start();
+    await closed.stop();
+    expect(await checkDownstream(indicators, clientFor(closed.url))).toMatchObject({
+      'text-service': { status: 'down', available: false, message: expect.stringContaining('ECONNREFUSED') },
+    });
+    expect(await checkDownstream(indicators, clientFor(closed.url, false))).toMatchObject({
+      'text-service': { status: 'up', available: false, required: false },
+    });
   });
 });
