@@ -4,4 +4,4 @@ export { ErrorEnvelopeDto, FieldErrorDto, type ErrorEnvelope } from './error-env
 export { ErrorEnvelopeFilter } from './error-envelope.filter';
 export { loggingModule } from './logging.module';
 export { KONG_CORRELATION_HEADER, REQUEST_ID_HEADER, requestIdOf, resolveRequestId } from './request-id';
-export { createValidationPipe, toFieldErrors } from './validation';
+export { createValidationPipe, invalidRequest, toFieldErrors } from './validation';

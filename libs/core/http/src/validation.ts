@@ -19,12 +19,14 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) => {
-      const fields = toFieldErrors(errors);
-      return new BadRequestException({
-        message: `Invalid request: ${fields.map((f) => `${f.field} (${f.errors.join(', ')})`).join('; ')}`,
-        fields,
-      });
-    },
+    exceptionFactory: (errors) => invalidRequest(toFieldErrors(errors)),
+  });
+}
+
+/** The 400 of a request with invalid fields, for input the pipe does not see (multipart forms). */
+export function invalidRequest(fields: FieldErrorDto[]): BadRequestException {
+  return new BadRequestException({
+    message: `Invalid request: ${fields.map((f) => `${f.field} (${f.errors.join(', ')})`).join('; ')}`,
+    fields,
   });
 }

@@ -122,6 +122,34 @@ describe('DownstreamPolicy against a real HTTP server', () => {
     expect(error).toMatchObject({ kind: 'unavailable', status: 503, source: 'text-service' });
   });
 
+  it('cancels the attempt of a caller that unsubscribes, without counting it against the breaker', async () => {
+    server.behaviour = (hit) => (hit === 1 ? { status: 200, delayMs: 1_000 } : { status: 200 });
+    const policy = new DownstreamPolicy('transcription-service', { ...options, breakerThreshold: 1 });
+    let attemptSignal: AbortSignal | undefined;
+    let abandonedAttempt: Promise<unknown> = Promise.resolve();
+    const subscription = policy
+      .call(
+        (signal) => {
+          attemptSignal = signal;
+          const attempt = getJson(server.url)(signal);
+          abandonedAttempt = attempt.catch(() => undefined);
+          return attempt;
+        },
+        { idempotent: false },
+      )
+      .subscribe({ error: () => undefined });
+    while (server.hits < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    subscription.unsubscribe();
+    await abandonedAttempt;
+    // Lets the breaker see the abandoned attempt's failure before the next call.
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(attemptSignal?.aborted).toBe(true);
+    await expect(firstValueFrom(policy.call(getJson(server.url), { idempotent: false }))).resolves.toEqual({
+      ok: true,
+    });
+  });
+
   it('opens the circuit after consecutive failures and stops calling the service', async () => {
     server.behaviour = () => ({ status: 503 });
     const policy = new DownstreamPolicy('text-service', { ...options, retries: 0, breakerThreshold: 2 });

@@ -12,7 +12,7 @@ import {
   timeout,
   wrap,
 } from 'cockatiel';
-import { Observable, defer } from 'rxjs';
+import { Observable } from 'rxjs';
 import { toDownstreamError } from './failure';
 
 export interface ResilienceOptions {
@@ -70,23 +70,36 @@ export class DownstreamPolicy {
    * Runs `attempt` under the policy. `attempt` gets an AbortSignal that fires at its deadline,
    * to hand to the HTTP client so that a timed-out request is really cancelled, and the
    * attempt's number (1 for the first) for its logs.
+   *
+   * Unsubscribing cancels the running attempt the same way: the caller no longer wants the
+   * answer (its client went away, its upload was refused). The service did nothing wrong, so
+   * that failure is neither retried nor counted by the breaker.
    */
   call<T>(
     attempt: (signal: AbortSignal, attemptNumber: number) => Promise<T>,
     { idempotent }: CallOptions,
   ): Observable<T> {
     const policy = idempotent ? this.withRetries : this.once;
-    // Inside, an attempt's own error is classified so that retry and breaker judge it by kind;
-    // cockatiel's errors (deadline passed, circuit open) exist only outside, and are mapped there.
-    return defer(() =>
+    return new Observable<T>((subscriber) => {
+      const abandoned = new AbortController();
+      // Inside, an attempt's own error is classified so that retry and breaker judge it by kind;
+      // cockatiel's errors (deadline passed, circuit open) exist only outside, and are mapped there.
+      // An abandoned attempt's error stays unclassified, which retry and breaker both ignore.
       policy
         .execute((context: { signal: AbortSignal; attempt?: number }) =>
-          attempt(context.signal, (context.attempt ?? 0) + 1).catch((error: unknown) =>
-            Promise.reject(this.classify(error)),
+          attempt(AbortSignal.any([context.signal, abandoned.signal]), (context.attempt ?? 0) + 1).catch(
+            (error: unknown) => Promise.reject(abandoned.signal.aborted ? error : this.classify(error)),
           ),
         )
-        .catch((error: unknown) => Promise.reject(this.classify(error))),
-    );
+        .then(
+          (value) => {
+            subscriber.next(value);
+            subscriber.complete();
+          },
+          (error: unknown) => subscriber.error(this.classify(error)),
+        );
+      return () => abandoned.abort();
+    });
   }
 
   private classify(error: unknown): DownstreamError {

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { AudioModule, audioEnvironment } from '@orchestrator/backends/audio';
+import { TextModule, textEnvironment } from '@orchestrator/backends/text';
+import { configurationModule, portVariable } from '@orchestrator/config';
+import { loggingModule } from '@orchestrator/http';
+import { RoutingModule, routingEnvironment } from '@orchestrator/routing';
+
+export const ORCHESTRATOR_PORT = 'ORCHESTRATOR_PORT';
+
+@Module({
+  imports: [
+    configurationModule({
+      [ORCHESTRATOR_PORT]: portVariable(3000),
+      ...textEnvironment,
+      ...audioEnvironment,
+      ...routingEnvironment,
+    }),
+    loggingModule('orchestrator'),
+    TextModule,
+    AudioModule,
+    RoutingModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,9 @@
+import { bootstrapService } from '@orchestrator/http';
+import { AppModule, ORCHESTRATOR_PORT } from './app.module';
+
+void bootstrapService(AppModule, ORCHESTRATOR_PORT, {
+  title: 'Orchestrator',
+  description:
+    'Routes requests to the internal services: text analysis, transcription (and both at once), ' +
+    'and reports the health of all of them.',
+});

@@ -1,0 +1,11 @@
+export {
+  AudioClient,
+  TRANSCRIBABLE_EXTENSIONS,
+  isTranscribable,
+  type AudioFile,
+  type TranscriptionOptions,
+} from './audio.client';
+export { TRANSCRIPTION_SERVICE, audioEnvironment } from './audio.config';
+export { TranscriptionDto, TranscriptionSegmentDto } from './audio.dto';
+export { AudioHealthIndicator } from './audio.health';
+export { AudioModule } from './audio.module';

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { AudioClient } from '@orchestrator/backends/audio';
+import { TextClient } from '@orchestrator/backends/text';
+import { displayUrl, type DownstreamConfig } from '@orchestrator/resilience';
+import type { ConfigurationSummaryDto, DownstreamSettingsDto } from './health.dto';
+import { UPLOAD_MAX_BYTES } from './routing.config';
+
+/** What `/health` tells of the active configuration: enough to diagnose, never a secret. */
+@Injectable()
+export class ConfigurationSummary {
+  readonly summary: ConfigurationSummaryDto;
+
+  constructor(config: ConfigService, text: TextClient, audio: AudioClient) {
+    this.summary = {
+      logLevel: config.getOrThrow<string>('LOG_LEVEL'),
+      uploadMaxBytes: config.getOrThrow<number>(UPLOAD_MAX_BYTES),
+      services: {
+        'text-service': settingsOf(text.downstream.config),
+        'transcription-service': {
+          ...settingsOf(audio.downstream.config),
+          healthPath: audio.healthPath,
+          model: audio.model,
+        },
+      },
+    };
+  }
+}
+
+const settingsOf = ({ url, required, resilience }: DownstreamConfig): DownstreamSettingsDto => ({
+  url: displayUrl(url),
+  required,
+  ...resilience,
+});

@@ -1,0 +1,2 @@
+export { routingEnvironment } from './routing.config';
+export { RoutingModule } from './routing.module';

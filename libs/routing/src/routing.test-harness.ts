@@ -1,0 +1,177 @@
+// Support for this library's specs: the orchestrator's routes over real HTTP, with the
+// downstream services played by local HTTP servers.
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { audioEnvironment } from '@orchestrator/backends/audio';
+import { textEnvironment } from '@orchestrator/backends/text';
+import { configurationModule } from '@orchestrator/config';
+import { configureService, loggingModule } from '@orchestrator/http';
+import { once } from 'node:events';
+import {
+  createServer,
+  request,
+  type IncomingHttpHeaders,
+  type OutgoingHttpHeaders,
+  type Server,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { routingEnvironment } from './routing.config';
+import { RoutingModule } from './routing.module';
+
+export interface ReceivedRequest {
+  method?: string;
+  url?: string;
+  headers: IncomingHttpHeaders;
+  /** The body so far: whole once `complete`. */
+  body: Buffer;
+  complete: boolean;
+  /** The connection closed before the body was complete. */
+  cut: boolean;
+}
+
+/** A downstream service: answers as each test scripts, and records what reached it. */
+export class StandInService {
+  /** Requests as they arrive, health probes excluded. */
+  readonly requests: ReceivedRequest[] = [];
+  healthy = true;
+  answer: (request: ReceivedRequest) => { status: number; body: unknown } = () => ({ status: 200, body: {} });
+  url = '';
+  private readonly server: Server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/health') {
+      return void res.writeHead(this.healthy ? 200 : 503).end(JSON.stringify({ status: 'ok' }));
+    }
+    const received: ReceivedRequest = {
+      method: req.method,
+      url: req.url,
+      headers: req.headers,
+      body: Buffer.alloc(0),
+      complete: false,
+      cut: false,
+    };
+    this.requests.push(received);
+    req.on('data', (chunk: Buffer) => (received.body = Buffer.concat([received.body, chunk])));
+    req.on('close', () => (received.cut = !req.complete));
+    req.on('end', () => {
+      received.complete = true;
+      const { status, body } = this.answer(received);
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+  });
+
+  async start(): Promise<this> {
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.healthy = true;
+  }
+
+  stop(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** The routing module served on a free port, configured by `env` as the orchestrator would be. */
+export async function startRouting(
+  env: Record<string, string>,
+): Promise<{ app: NestExpressApplication; url: string }> {
+  Object.assign(process.env, { LOG_LEVEL: 'silent', ...env });
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      configurationModule({ ...textEnvironment, ...audioEnvironment, ...routingEnvironment }),
+      loggingModule('orchestrator'),
+      RoutingModule,
+    ],
+  }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>();
+  configureService(app, { title: 'orchestrator', description: 'test' });
+  await app.listen(0, '127.0.0.1');
+  return { app, url: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}` };
+}
+
+export interface FormPart {
+  name: string;
+  value: string | Buffer;
+  filename?: string;
+  contentType?: string;
+}
+
+export function multipart(parts: FormPart[]): { contentType: string; body: Buffer } {
+  const boundary = 'orchestrator-test-boundary';
+  const body = Buffer.concat([
+    ...parts.flatMap(({ name, value, filename, contentType }) => [
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"` +
+          (filename ? `; filename="${filename}"` : '') +
+          (contentType ? `\r\nContent-Type: ${contentType}` : '') +
+          '\r\n\r\n',
+      ),
+      Buffer.from(value),
+      Buffer.from('\r\n'),
+    ]),
+    Buffer.from(`--${boundary}--\r\n`),
+  ]);
+  return { contentType: `multipart/form-data; boundary=${boundary}`, body };
+}
+
+export interface Answer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- what the specs read varies by route
+  body: any;
+}
+
+/**
+ * POSTs `body` in 16 KiB writes, chunked or with its Content-Length. The orchestrator may answer
+ * before reading the whole body and close the connection: the answer counts, the failed writes
+ * after it do not.
+ */
+export function post(
+  url: string,
+  body: Buffer,
+  headers: OutgoingHttpHeaders,
+  { chunked = false } = {},
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = request(url, {
+      method: 'POST',
+      headers: chunked ? headers : { ...headers, 'content-length': body.length },
+    });
+    req.on('response', (res) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: text ? JSON.parse(text) : undefined,
+        });
+      });
+    });
+    req.on('error', (error) => {
+      if (!answered) reject(error);
+    });
+    void (async () => {
+      for (let offset = 0; offset < body.length && !answered; offset += 16_384) {
+        if (!req.write(body.subarray(offset, offset + 16_384))) await once(req, 'drain');
+      }
+      req.end();
+    })().catch(() => undefined);
+  });
+}
+
+/** Waits for something that happens on its own shortly, such as a downstream noticing an abort. */
+export async function until(condition: () => boolean | undefined, timeoutMs = 2_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !condition();) {
+    if (Date.now() > deadline) throw new Error(`still not true after ${timeoutMs} ms: ${condition}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
