@@ -2,7 +2,6 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { configureService } from '@orchestrator/http';
 import type { AddressInfo } from 'node:net';
-import { AppModule } from './app.module';
 
 describe('text-service over HTTP', () => {
   let app: NestExpressApplication;
@@ -10,6 +9,8 @@ describe('text-service over HTTP', () => {
 
   beforeAll(async () => {
     process.env['LOG_LEVEL'] = 'silent';
+    // Imported only now: the configuration module reads the environment when its module loads.
+    const { AppModule } = await import('./app.module');
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     app = moduleRef.createNestApplication<NestExpressApplication>();
     configureService(app, { title: 'text-service', description: 'test' });
