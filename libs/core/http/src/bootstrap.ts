@@ -42,20 +42,42 @@ export function configureService(app: NestExpressApplication, description: Servi
 /**
  * Starts a service on `HOST` and the port in `portVariable`, and stops it gracefully on
  * SIGTERM/SIGINT: the server stops accepting connections and lets in-flight requests finish,
- * up to `SHUTDOWN_TIMEOUT_MS`.
+ * up to `SHUTDOWN_TIMEOUT_MS`. A service that cannot start (invalid configuration, a missing
+ * engine, a port in use) says why in one line and exits with status 1.
  */
 export async function bootstrapService(
   module: Type<unknown>,
   portVariable: string,
   description: ServiceDescription,
-): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true });
-  configureService(app, description);
-  const config = app.get(ConfigService);
-  const host = config.getOrThrow<string>('HOST');
-  const port = config.getOrThrow<number>(portVariable);
-  const shutdownTimeoutMs = config.getOrThrow<number>('SHUTDOWN_TIMEOUT_MS');
-  app.enableShutdownHooks();
+): Promise<INestApplication | undefined> {
+  try {
+    // Nest's own console logger stays off: pino takes over in configureService, and a failure to
+    // start is reported below as one JSON line rather than a console stack trace.
+    const app = await NestFactory.create<NestExpressApplication>(module, {
+      logger: false,
+      abortOnError: false,
+    });
+    configureService(app, description);
+    const config = app.get(ConfigService);
+    const host = config.getOrThrow<string>('HOST');
+    const port = config.getOrThrow<number>(portVariable);
+    exitAfterShutdownTimeout(config.getOrThrow<number>('SHUTDOWN_TIMEOUT_MS'));
+    app.enableShutdownHooks();
+    await app.listen(port, host);
+    new NestLogger('Bootstrap').log(
+      `${description.title} listening on http://${host}:${port} (docs at /docs)`,
+    );
+    return app;
+  } catch (error) {
+    process.stderr.write(
+      `${JSON.stringify({ level: 60, time: new Date().toISOString(), service: description.title, msg: `${description.title} could not start: ${(error as Error).message}` })}\n`,
+    );
+    process.exitCode = 1;
+    return undefined;
+  }
+}
+
+function exitAfterShutdownTimeout(shutdownTimeoutMs: number): void {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () =>
       setTimeout(() => {
@@ -66,7 +88,4 @@ export async function bootstrapService(
       }, shutdownTimeoutMs).unref(),
     );
   }
-  await app.listen(port, host);
-  new NestLogger('Bootstrap').log(`${description.title} listening on http://${host}:${port} (docs at /docs)`);
-  return app;
 }

@@ -1,0 +1,64 @@
+import { registerAs } from '@nestjs/config';
+import Joi from 'joi';
+import { tmpdir } from 'node:os';
+
+/**
+ * The transcription service's variables, for the app to merge into the one schema it validates
+ * at start-up (every key is a Joi schema, as `configurationModule` expects).
+ */
+export const transcriptionEnvironment = {
+  /** OpenAI's own limit on an uploaded file. */
+  TRANSCRIPTION_MAX_BYTES: Joi.number().integer().min(1).default(26214400),
+  /** How many files are decoded at once; each one runs an ffmpeg and a pocketsphinx process. */
+  TRANSCRIPTION_CONCURRENCY: Joi.number().integer().min(1).default(2),
+  TRANSCRIPTION_JOB_TIMEOUT_MS: Joi.number().integer().min(1).default(120000),
+  /** Where uploads and converted audio are kept while a request runs. */
+  TRANSCRIPTION_TMP_DIR: Joi.string().default(tmpdir()),
+  POCKETSPHINX_BIN: Joi.string().default('pocketsphinx_continuous'),
+  POCKETSPHINX_MODEL_DIR: Joi.string().default('/usr/share/pocketsphinx/model/en-us'),
+  FFMPEG_BIN: Joi.string().default('ffmpeg'),
+} satisfies Record<string, Joi.Schema>;
+
+export interface TranscriptionConfig {
+  maxBytes: number;
+  concurrency: number;
+  jobTimeoutMs: number;
+  tmpDir: string;
+  pocketsphinxBin: string;
+  modelDir: string;
+  ffmpegBin: string;
+}
+
+interface TranscriptionVariables {
+  TRANSCRIPTION_MAX_BYTES: number;
+  TRANSCRIPTION_CONCURRENCY: number;
+  TRANSCRIPTION_JOB_TIMEOUT_MS: number;
+  TRANSCRIPTION_TMP_DIR: string;
+  POCKETSPHINX_BIN: string;
+  POCKETSPHINX_MODEL_DIR: string;
+  FFMPEG_BIN: string;
+}
+
+/**
+ * The typed `transcription` namespace. It validates the same schema itself, so that defaults and
+ * conversions hold even in an app (or a test) that does not validate the whole environment.
+ */
+export const transcriptionConfig = registerAs('transcription', (): TranscriptionConfig => {
+  const { error, value } = Joi.object<TranscriptionVariables>(transcriptionEnvironment).validate(
+    process.env,
+    {
+      allowUnknown: true,
+      abortEarly: false,
+    },
+  );
+  if (error) throw new Error(`Invalid transcription configuration: ${error.message}`);
+  return {
+    maxBytes: value.TRANSCRIPTION_MAX_BYTES,
+    concurrency: value.TRANSCRIPTION_CONCURRENCY,
+    jobTimeoutMs: value.TRANSCRIPTION_JOB_TIMEOUT_MS,
+    tmpDir: value.TRANSCRIPTION_TMP_DIR,
+    pocketsphinxBin: value.POCKETSPHINX_BIN,
+    modelDir: value.POCKETSPHINX_MODEL_DIR,
+    ffmpegBin: value.FFMPEG_BIN,
+  };
+});
