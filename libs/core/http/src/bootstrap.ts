@@ -8,6 +8,8 @@ import { ErrorEnvelopeDto } from './error-envelope';
 import { ErrorEnvelopeFilter } from './error-envelope.filter';
 import { createValidationPipe } from './validation';
 
+const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
 export interface ServiceDescription {
   title: string;
   description: string;
@@ -62,7 +64,8 @@ export async function bootstrapService(
     const host = config.getOrThrow<string>('HOST');
     const port = config.getOrThrow<number>(portVariable);
     exitAfterShutdownTimeout(config.getOrThrow<number>('SHUTDOWN_TIMEOUT_MS'));
-    app.enableShutdownHooks();
+    // Exit 0 once closed cleanly; by default Nest re-raises the signal, and the process dies of it.
+    app.enableShutdownHooks([...SHUTDOWN_SIGNALS], { useProcessExit: true });
     await app.listen(port, host);
     new NestLogger('Bootstrap').log(
       `${description.title} listening on http://${host}:${port} (docs at /docs)`,
@@ -78,7 +81,7 @@ export async function bootstrapService(
 }
 
 function exitAfterShutdownTimeout(shutdownTimeoutMs: number): void {
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  for (const signal of SHUTDOWN_SIGNALS) {
     process.once(signal, () =>
       setTimeout(() => {
         new NestLogger('Shutdown').error(

@@ -1,0 +1,135 @@
+// The apps of the local stack and how to run them as child processes: shared by
+// tools/stack/run.mjs (`npm start`) and bench/ (`npm run bench`). Plain Node, no dependency,
+// so that it works before anything else is installed.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+export const workspaceRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Each app of the stack: the variable holding its port, its default port and its health route. */
+export const APPS = {
+  'text-service': { portVariable: 'TEXT_SERVICE_PORT', defaultPort: 3001 },
+  'transcription-service': { portVariable: 'TRANSCRIPTION_SERVICE_PORT', defaultPort: 3002 },
+  orchestrator: { portVariable: 'ORCHESTRATOR_PORT', defaultPort: 3000 },
+};
+
+/** The orchestrator's variable naming where each downstream app is. */
+export const DOWNSTREAM_URL_VARIABLES = {
+  'text-service': 'TEXT_SERVICE_URL',
+  'transcription-service': 'TRANSCRIPTION_SERVICE_URL',
+};
+
+/**
+ * Reads a dotenv file: `KEY=value` lines, `export ` allowed, `#` comments, values optionally
+ * quoted (`\n` is a newline inside double quotes). Returns {} when the file does not exist.
+ */
+export function readEnvFile(path) {
+  if (!existsSync(path)) return {};
+  const variables = {};
+  for (const line of readFileSync(path, 'utf8').split(/\r?\n/)) {
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!match) continue;
+    const [, key, raw] = match;
+    const quoted = /^(['"])(.*)\1$/.exec(raw);
+    if (quoted) {
+      variables[key] = quoted[1] === '"' ? quoted[2].replace(/\\n/g, '\n') : quoted[2];
+    } else {
+      variables[key] = raw.replace(/\s+#.*$/, '');
+    }
+  }
+  return variables;
+}
+
+/** The address to reach a service bound to `host` on this machine. */
+export function connectHost(host) {
+  if (!host || host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** The base URL of an app under `env`. */
+export function appUrl(app, env) {
+  const { portVariable, defaultPort } = APPS[app];
+  return `http://${connectHost(env.HOST)}:${env[portVariable] ?? defaultPort}`;
+}
+
+/** A TCP port free on the loopback interface right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the built app (`dist/apps/<app>/main.js`) with `env` as its whole environment, in
+ * `cwd` (where the app reads a `.env` from). Its output is piped: read `child.stdout`/`stderr`.
+ */
+export function startApp(app, env, cwd = workspaceRoot) {
+  const main = join(workspaceRoot, 'dist', 'apps', app, 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} does not exist: build ${app} first`);
+  return spawn(process.execPath, [main], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/**
+ * Resolves once `url` answers 200. Rejects when `child` exits first or after `timeoutMs`,
+ * with the last answer or error seen.
+ */
+export async function waitHealthy(url, child, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`exited (${child.exitCode ?? child.signalCode}) before ${url} answered 200`);
+    }
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return;
+      last = `HTTP ${response.status}: ${(await response.text()).slice(0, 500)}`;
+    } catch (error) {
+      last = error.cause?.code ?? error.message;
+    }
+    await sleep(200);
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms (last: ${last})`);
+}
+
+const exited = (child) => child.exitCode !== null || child.signalCode !== null;
+
+/** Resolves when `child` has exited (at once if it already has). */
+export function whenExited(child) {
+  return exited(child) ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/**
+ * Stops every child still running: SIGTERM, then SIGKILL to those still alive after `graceMs`.
+ * Resolves when all have exited.
+ */
+export async function stopAll(children, graceMs) {
+  const running = children.filter((child) => !exited(child));
+  for (const child of running) child.kill('SIGTERM');
+  const killer = setTimeout(() => {
+    for (const child of running) if (!exited(child)) child.kill('SIGKILL');
+  }, graceMs);
+  await Promise.all(running.map(whenExited));
+  clearTimeout(killer);
+}
+
+/** Last resort when this process exits for any reason: no child outlives it. */
+export function killOnExit(children) {
+  process.on('exit', () => {
+    for (const child of children) if (!exited(child)) child.kill('SIGKILL');
+  });
+}
