@@ -1,5 +1,6 @@
 import type { ErrorEnvelopeDto } from '@orchestrator/http';
-import { RunningApp, freePort, startApp, stopApps } from './support/apps';
+import { unusedPortUrl } from '@orchestrator/testing';
+import { RunningApp, startApp, stopApps } from './support/apps';
 import { getJson, postJson } from './support/http';
 import { StubServer, forward, sendJson, startStubServer } from './support/stub-server';
 
@@ -9,7 +10,7 @@ const ENGLISH = { text: 'I love the new office in Madrid. The team is fantastic!
 async function orchestratorFor(textServiceUrl: string, env: Record<string, string> = {}) {
   return startApp('orchestrator', {
     TEXT_SERVICE_URL: textServiceUrl,
-    TRANSCRIPTION_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
+    TRANSCRIPTION_SERVICE_URL: await unusedPortUrl(),
     ...env,
   });
 }
@@ -25,7 +26,7 @@ describe('the orchestrator when the text service fails', () => {
   });
 
   it('answers 503 naming the text service when it is not running', async () => {
-    orchestrator = await orchestratorFor(`http://127.0.0.1:${await freePort()}`, {
+    orchestrator = await orchestratorFor(await unusedPortUrl(), {
       TEXT_SERVICE_RETRY_BASE_DELAY_MS: '10',
     });
 

@@ -1,5 +1,6 @@
+import { unusedPortUrl } from '@orchestrator/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RunningApp, freePort, startApp, stopApps } from './support/apps';
+import { RunningApp, startApp, stopApps } from './support/apps';
 import { postJson } from './support/http';
 import { StubServer, sendJson, startStubServer } from './support/stub-server';
 
@@ -18,7 +19,7 @@ describe('the orchestrator on SIGTERM', () => {
     });
     orchestrator = await startApp('orchestrator', {
       TEXT_SERVICE_URL: slowTextService.url,
-      TRANSCRIPTION_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
+      TRANSCRIPTION_SERVICE_URL: await unusedPortUrl(),
       SHUTDOWN_TIMEOUT_MS: '10000',
     });
   });

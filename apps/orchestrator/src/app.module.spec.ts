@@ -1,46 +1,24 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
-import { configureService } from '@orchestrator/http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startService, type RunningService, unusedPortUrl } from '@orchestrator/testing';
 
 interface OpenApi {
   paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
 }
 
-/** A URL where nothing listens. */
-async function closedPortUrl(): Promise<string> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}`;
-}
-
 describe('orchestrator over HTTP, its services down', () => {
-  let app: NestExpressApplication;
-  let base: string;
+  let service: RunningService;
   let nowhere: string;
 
   beforeAll(async () => {
-    nowhere = await closedPortUrl();
-    Object.assign(process.env, {
-      LOG_LEVEL: 'silent',
+    nowhere = await unusedPortUrl();
+    service = await startService(async () => (await import('./app.module')).AppModule, {
       TEXT_SERVICE_URL: nowhere,
       TRANSCRIPTION_SERVICE_URL: nowhere,
     });
-    // Imported only now: the configuration module reads the environment when its module loads.
-    const { AppModule } = await import('./app.module');
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication<NestExpressApplication>();
-    configureService(app, { title: 'Orchestrator', description: 'test' });
-    await app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   });
-  afterAll(() => app.close());
+  afterAll(() => service.app.close());
 
   it('documents its routes with their error responses', async () => {
-    const openApi = (await (await fetch(`${base}/docs-json`)).json()) as OpenApi;
+    const openApi = (await (await fetch(`${service.url}/docs-json`)).json()) as OpenApi;
     const statuses = (path: string, method: string) =>
       Object.keys(openApi.paths[path][method].responses).sort();
 
@@ -62,7 +40,7 @@ describe('orchestrator over HTTP, its services down', () => {
   });
 
   it('reports both services down in a 503 health report', async () => {
-    const res = await fetch(`${base}/health`);
+    const res = await fetch(`${service.url}/health`);
     const body = (await res.json()) as {
       status: string;
       error: Record<string, { url: string; message: string }>;
@@ -77,7 +55,7 @@ describe('orchestrator over HTTP, its services down', () => {
   });
 
   it('answers a text analysis with a 503 envelope naming the text service', async () => {
-    const res = await fetch(`${base}/analyze-text`, {
+    const res = await fetch(`${service.url}/analyze-text`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ text: 'hello' }),

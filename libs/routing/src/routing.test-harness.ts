@@ -1,20 +1,18 @@
 // Support for this library's specs: the orchestrator's routes over real HTTP, with the
 // downstream services played by local HTTP servers.
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import { audioEnvironment } from '@orchestrator/backends/audio';
 import { textEnvironment } from '@orchestrator/backends/text';
 import { configurationModule } from '@orchestrator/config';
-import { configureService, loggingModule } from '@orchestrator/http';
+import { loggingModule } from '@orchestrator/http';
+import { LocalHttpServer, startService, type RunningService } from '@orchestrator/testing';
 import { once } from 'node:events';
 import {
-  createServer,
   request,
   type IncomingHttpHeaders,
+  type IncomingMessage,
   type OutgoingHttpHeaders,
-  type Server,
+  type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { routingEnvironment } from './routing.config';
 import { RoutingModule } from './routing.module';
 
@@ -30,13 +28,22 @@ export interface ReceivedRequest {
 }
 
 /** A downstream service: answers as each test scripts, and records what reached it. */
-export class StandInService {
+export class StandInService extends LocalHttpServer {
   /** Requests as they arrive, health probes excluded. */
   readonly requests: ReceivedRequest[] = [];
   healthy = true;
   answer: (request: ReceivedRequest) => { status: number; body: unknown } = () => ({ status: 200, body: {} });
-  url = '';
-  private readonly server: Server = createServer((req, res) => {
+
+  constructor() {
+    super((req, res) => this.receive(req, res));
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.healthy = true;
+  }
+
+  private receive(req: IncomingMessage, res: ServerResponse): void {
     if (req.method === 'GET' && req.url === '/health') {
       return void res.writeHead(this.healthy ? 200 : 503).end(JSON.stringify({ status: 'ok' }));
     }
@@ -56,42 +63,25 @@ export class StandInService {
       const { status, body } = this.answer(received);
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
-  });
-
-  async start(): Promise<this> {
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  reset(): void {
-    this.requests.length = 0;
-    this.healthy = true;
-  }
-
-  stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
 
+/** The module that holds the routes under test, as the orchestrator's app module does. */
+class RoutingUnderTest {}
+
 /** The routing module served on a free port, configured by `env` as the orchestrator would be. */
-export async function startRouting(
-  env: Record<string, string>,
-): Promise<{ app: NestExpressApplication; url: string }> {
-  Object.assign(process.env, { LOG_LEVEL: 'silent', ...env });
-  const moduleRef = await Test.createTestingModule({
-    imports: [
-      configurationModule({ ...textEnvironment, ...audioEnvironment, ...routingEnvironment }),
-      loggingModule('orchestrator'),
-      RoutingModule,
-    ],
-  }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>();
-  configureService(app, { title: 'orchestrator', description: 'test' });
-  await app.listen(0, '127.0.0.1');
-  return { app, url: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}` };
+export function startRouting(env: Record<string, string>): Promise<RunningService> {
+  return startService(
+    async () => ({
+      module: RoutingUnderTest,
+      imports: [
+        configurationModule({ ...textEnvironment, ...audioEnvironment, ...routingEnvironment }),
+        loggingModule('orchestrator'),
+        RoutingModule,
+      ],
+    }),
+    env,
+  );
 }
 
 export interface FormPart {

@@ -1,6 +1,6 @@
+import { unusedPort } from '@orchestrator/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -43,18 +43,6 @@ export interface RunningApp {
 const running = new Set<RunningApp>();
 process.once('exit', () => running.forEach((app) => app.child.kill('SIGKILL')));
 
-/** A TCP port free on the loopback interface right now (and closed, so connections are refused). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 /**
  * Starts `dist/apps/<name>/main.js` on a free port with `env` (plus HOST, the port and
  * LOG_LEVEL=warn unless given) and waits until its liveness route answers 200. It runs in an
@@ -63,7 +51,7 @@ export function freePort(): Promise<number> {
 export async function startApp(name: AppName, env: Record<string, string> = {}): Promise<RunningApp> {
   const main = join(WORKSPACE_ROOT, 'dist', 'apps', name, 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: build ${name} first (nx build ${name})`);
-  const port = await freePort();
+  const port = await unusedPort();
   const cwd = mkdtempSync(join(tmpdir(), `${name}-`));
   const inherited = Object.fromEntries(
     INHERITED_VARIABLES.filter((key) => process.env[key] !== undefined).map((key) => [key, process.env[key]]),

@@ -1,5 +1,5 @@
-import { IncomingHttpHeaders, IncomingMessage, ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LocalHttpServer } from '@orchestrator/testing';
+import { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 
 export interface RecordedRequest {
   method: string;
@@ -20,7 +20,7 @@ export interface StubServer {
 
 export async function startStubServer(handler: StubHandler): Promise<StubServer> {
   const requests: RecordedRequest[] = [];
-  const server = createServer((incoming: IncomingMessage, response: ServerResponse) => {
+  const server = new LocalHttpServer((incoming: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
@@ -37,16 +37,8 @@ export async function startStubServer(handler: StubHandler): Promise<StubServer>
       });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  await server.start();
+  return { url: server.url, requests, close: () => server.stop() };
 }
 
 export function sendJson(response: ServerResponse, status: number, body: unknown): void {

@@ -1,10 +1,9 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { configurationModule } from '@orchestrator/config';
-import type { DownstreamError } from '@orchestrator/http';
+import { LocalHttpServer, failureOf } from '@orchestrator/testing';
 import busboy from 'busboy';
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import { firstValueFrom } from 'rxjs';
 import { AudioClient, isTranscribable } from './audio.client';
@@ -25,14 +24,18 @@ interface ReceivedUpload {
  * An OpenAI-compatible transcription service played by a local HTTP server: it parses each
  * multipart request as it streams in and answers as each test scripts.
  */
-class TranscriptionServiceStandIn {
+class TranscriptionServiceStandIn extends LocalHttpServer {
   readonly uploads: ReceivedUpload[] = [];
   readonly paths: string[] = [];
   /** Bytes of the current file received so far, to watch an upload while it streams. */
   fileBytesSoFar = 0;
   answer: () => { status: number; body: unknown } = () => ({ status: 200, body: { text: 'hello' } });
-  url = '';
-  private readonly server: Server = createServer((req, res) => {
+
+  constructor() {
+    super((req, res) => this.receive(req, res));
+  }
+
+  private receive(req: IncomingMessage, res: ServerResponse): void {
     this.paths.push(`${req.method} ${req.url}`);
     if (req.method !== 'POST') return void res.writeHead(200).end('{}');
     const upload: ReceivedUpload = { url: req.url, headers: req.headers, order: [], fields: {} };
@@ -59,17 +62,6 @@ class TranscriptionServiceStandIn {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
     req.pipe(form);
-  });
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
 
@@ -83,12 +75,6 @@ const verboseAnswer = {
   ],
   words: [{ word: 'go', start: 0.1, end: 0.3 }],
 };
-
-const failureOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => Promise.reject(new Error('expected the call to fail')),
-    (error: unknown) => error as DownstreamError,
-  );
 
 describe('AudioClient against a stand-in transcription service', () => {
   const standIn = new TranscriptionServiceStandIn();

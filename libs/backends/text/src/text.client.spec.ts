@@ -1,8 +1,7 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { configurationModule } from '@orchestrator/config';
-import type { DownstreamError } from '@orchestrator/http';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { LocalHttpServer, failureOf, unusedPortUrl } from '@orchestrator/testing';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { firstValueFrom } from 'rxjs';
 import { textEnvironment } from './text.config';
 import { TextClient } from './text.client';
@@ -17,11 +16,15 @@ interface Answer {
 }
 
 /** The text-service played by a local HTTP server: answers as each test scripts, records each request. */
-class TextServiceStandIn {
+class TextServiceStandIn extends LocalHttpServer {
   readonly requests: { method?: string; url?: string; headers: IncomingHttpHeaders; body: string }[] = [];
   script: (hit: number) => Answer = () => ({ status: 200, body: {} });
-  url = '';
-  private readonly server: Server = createServer((req, res) => {
+
+  constructor() {
+    super((req, res) => this.receive(req, res));
+  }
+
+  private receive(req: IncomingMessage, res: ServerResponse): void {
     let body = '';
     req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
     req.on('end', () => {
@@ -35,17 +38,6 @@ class TextServiceStandIn {
         answer.delayMs ?? 0,
       );
     });
-  });
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
 
@@ -64,12 +56,6 @@ async function textModuleFor(url: string): Promise<TestingModule> {
   moduleRef.useLogger(false);
   return moduleRef;
 }
-
-const failureOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => Promise.reject(new Error('expected the call to fail')),
-    (error: unknown) => error as DownstreamError,
-  );
 
 const analysis = { sentiment: { score: 0.4, label: 'positive' } };
 
@@ -156,9 +142,7 @@ describe('TextClient when the text-service is not running', () => {
   let moduleRef: TestingModule;
 
   beforeAll(async () => {
-    const closed = await new TextServiceStandIn().start();
-    await closed.stop();
-    moduleRef = await textModuleFor(closed.url);
+    moduleRef = await textModuleFor(await unusedPortUrl());
   });
   afterAll(() => moduleRef.close());
 

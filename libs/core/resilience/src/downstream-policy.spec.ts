@@ -1,39 +1,32 @@
-import { DownstreamError } from '@orchestrator/http';
+import type { DownstreamError } from '@orchestrator/http';
 import { HealthIndicatorService } from '@nestjs/terminus';
+import { LocalHttpServer, failureOf, unusedPortUrl } from '@orchestrator/testing';
 import axios from 'axios';
-import { createServer, IncomingHttpHeaders, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { firstValueFrom } from 'rxjs';
 import { DownstreamClient, downstreamHttpOptions } from './downstream.client';
 import { checkDownstream } from './downstream.health';
 import { DownstreamPolicy, ResilienceOptions } from './downstream-policy';
 
 /** A real HTTP server whose behaviour each test scripts, counting the requests it gets. */
-class ScriptedServer {
+class ScriptedServer extends LocalHttpServer {
   hits = 0;
   lastHeaders: IncomingHttpHeaders = {};
   behaviour: (hit: number) => { status: number; delayMs?: number; body?: unknown; raw?: string } = () => ({
     status: 200,
   });
-  private server!: Server;
-  url = '';
 
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      this.lastHeaders = req.headers;
-      const { status, delayMs = 0, body = { ok: true }, raw } = this.behaviour(++this.hits);
-      setTimeout(
-        () => res.writeHead(status, { 'content-type': 'application/json' }).end(raw ?? JSON.stringify(body)),
-        delayMs,
-      );
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  constructor() {
+    super((req, res) => this.receive(req, res));
   }
 
-  stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+  private receive(req: IncomingMessage, res: ServerResponse): void {
+    this.lastHeaders = req.headers;
+    const { status, delayMs = 0, body = { ok: true }, raw } = this.behaviour(++this.hits);
+    setTimeout(
+      () => res.writeHead(status, { 'content-type': 'application/json' }).end(raw ?? JSON.stringify(body)),
+      delayMs,
+    );
   }
 }
 
@@ -54,14 +47,6 @@ const getJson = (url: string) => async (signal: AbortSignal) => {
     throw Object.assign(new Error(`HTTP ${res.status}`), { response: { status: res.status, data } });
   return data;
 };
-
-const failureOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (error: unknown) => error as DownstreamError,
-  );
 
 describe('DownstreamPolicy against a real HTTP server', () => {
   const server = new ScriptedServer();
@@ -90,7 +75,9 @@ describe('DownstreamPolicy against a real HTTP server', () => {
   it('gives up after the configured retries with a 502 naming the source', async () => {
     server.behaviour = () => ({ status: 500, body: { message: 'boom' } });
     const policy = new DownstreamPolicy('text-service', { ...options, breakerThreshold: 10 });
-    const error = await failureOf(firstValueFrom(policy.call(getJson(server.url), { idempotent: true })));
+    const error = await failureOf<DownstreamError>(
+      firstValueFrom(policy.call(getJson(server.url), { idempotent: true })),
+    );
     expect(error.status).toBe(502);
     expect(error.message).toContain('boom');
     expect(server.hits).toBe(3);
@@ -114,11 +101,9 @@ describe('DownstreamPolicy against a real HTTP server', () => {
   });
 
   it('reports a refused connection as 503', async () => {
-    const closed = new ScriptedServer();
-    await closed.start();
-    await closed.stop();
+    const nowhere = await unusedPortUrl();
     const policy = new DownstreamPolicy('text-service', { ...options, retries: 0 });
-    const error = await failureOf(firstValueFrom(policy.call(getJson(closed.url), { idempotent: true })));
+    const error = await failureOf(firstValueFrom(policy.call(getJson(nowhere), { idempotent: true })));
     expect(error).toMatchObject({ kind: 'unavailable', status: 503, source: 'text-service' });
   });
 
@@ -209,13 +194,11 @@ describe('DownstreamClient against a real HTTP server', () => {
         responseTimeMs: expect.any(Number),
       },
     });
-    const closed = new ScriptedServer();
-    await closed.start();
-    await closed.stop();
-    expect(await checkDownstream(indicators, clientFor(closed.url))).toMatchObject({
+    const nowhere = await unusedPortUrl();
+    expect(await checkDownstream(indicators, clientFor(nowhere))).toMatchObject({
       'text-service': { status: 'down', available: false, message: expect.stringContaining('ECONNREFUSED') },
     });
-    expect(await checkDownstream(indicators, clientFor(closed.url, false))).toMatchObject({
+    expect(await checkDownstream(indicators, clientFor(nowhere, false))).toMatchObject({
       'text-service': { status: 'up', available: false, required: false },
     });
   });

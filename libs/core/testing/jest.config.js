@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../../jest.preset.js'),
+  displayName: 'testing',
+  coverageDirectory: '../../../coverage/libs/core/testing',
+};
