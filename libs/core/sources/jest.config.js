@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../../jest.preset.js'),
+  displayName: 'sources',
+  coverageDirectory: '../../../coverage/libs/core/sources',
+};

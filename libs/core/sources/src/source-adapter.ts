@@ -1,0 +1,74 @@
+import type { Observable } from 'rxjs';
+
+/**
+ * What a YAML endpoint's data source becomes once its references are resolved: the adapter of
+ * its `type` gets this and answers with the source's result.
+ */
+export interface SourceCall {
+  /** The source's name in its endpoint (`profile`), for errors and traces. */
+  source: string;
+  type: string;
+  /** The named operation, for types that have them (`get_customer`). */
+  operation?: string;
+  /** The source's `params`, every reference resolved against the request and earlier sources. */
+  params: Record<string, unknown>;
+  context: SourceCallContext;
+}
+
+export interface SourceCallContext {
+  requestId: string;
+  executionId: string;
+  /** Fires when the request's deadline passes or its client goes away: cancel the work. */
+  signal: AbortSignal;
+  /** The request's deadline (epoch ms); an adapter never waits past it. */
+  deadline: number;
+  /** The configuration the request began with, so a reload never changes a request in flight. */
+  catalog: SourceCatalog;
+}
+
+/**
+ * The parts of a configuration that are not endpoints, which adapters read their own section
+ * of: `integrations/*.yaml` for `api`, `database.yaml` for `database`…
+ */
+export interface SourceCatalog {
+  /** Global settings from `config.yaml`. */
+  settings: Readonly<Record<string, unknown>>;
+  /** Integrations by name, from `integrations/*.yaml`. */
+  integrations: Readonly<Record<string, unknown>>;
+  /** The content of `database.yaml`, when present. */
+  database?: Readonly<Record<string, unknown>>;
+}
+
+/** A problem with a source declaration, found when a configuration loads. */
+export interface SourceProblem {
+  /** Path below the source declaration (`['operation']`, `['params', 'customer_id']`). */
+  path: (string | number)[];
+  message: string;
+}
+
+export interface SourceDeclarationView {
+  name: string;
+  type: string;
+  operation?: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * One backend's part in the engine: each backend module registers an adapter for its `type`
+ * (with `@SourceAdapterFor`), so the engine knows nothing backend-specific.
+ */
+export interface SourceAdapter {
+  readonly type: string;
+  /**
+   * Checks a declaration against the catalog when a configuration loads (an unknown operation,
+   * a missing parameter), so that a bad configuration is refused before it serves.
+   */
+  validate?(source: SourceDeclarationView, catalog: SourceCatalog): SourceProblem[];
+  /** Whether a failed call may be repeated (reads are, an upload stream or a payment is not). */
+  idempotent?(source: SourceDeclarationView, catalog: SourceCatalog): boolean;
+  /**
+   * Runs the call. Failures are `DownstreamError`s (from `@orchestrator/http`) naming the
+   * source, so that the engine maps them to 502/503/504 like every other downstream failure.
+   */
+  execute(call: SourceCall): Observable<unknown>;
+}

@@ -1,0 +1,2 @@
+export * from './model';
+export { readPath, referencesIn, resolveReferences, wholeReference, type Reference } from './references';
