@@ -1,5 +1,16 @@
 export * from './model';
 export { readPath, referencesIn, resolveReferences, wholeReference, type Reference } from './references';
+export { ExecutionRecordDto, SourceTraceDto } from './tracking/execution.dto';
+export {
+  EXECUTION_STORE,
+  EXECUTION_STORE_SOURCE,
+  type ExecutionQuery,
+  type ExecutionStore,
+} from './tracking/execution.store';
+export { executionTrackingEnvironment } from './tracking/execution-tracking.config';
+export { ExecutionTrackingModule } from './tracking/execution-tracking.module';
+export { MemoryExecutionStore } from './tracking/memory-execution.store';
+export { RedisExecutionStore } from './tracking/redis-execution.store';
 export {
   EndpointExecutor,
   RESPONSE_SOURCE,

@@ -1,0 +1,150 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
+import type { ExecutionRecord, ExecutionStatus, SourceStatus, SourceTrace } from '../model';
+import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from './execution.store';
+
+// Records keyed by every status, so that a status added to the model cannot be left out here.
+const EXECUTION_STATUS_MEANINGS: Record<ExecutionStatus, string> = {
+  ok: 'every source answered',
+  degraded: 'an optional source failed and its default was used',
+  failed: 'the request failed',
+};
+const SOURCE_STATUS_MEANINGS: Record<SourceStatus, string> = {
+  ok: 'answered',
+  failed: 'failed',
+  degraded: 'optional, failed: its default was used',
+  skipped: 'not run, for example because its `when` condition was false',
+};
+
+const meanings = (statuses: Record<string, string>): string =>
+  Object.entries(statuses)
+    .map(([status, meaning]) => `\`${status}\`: ${meaning}`)
+    .join('; ');
+
+export const EXECUTION_STATUSES = Object.keys(EXECUTION_STATUS_MEANINGS) as ExecutionStatus[];
+const SOURCE_STATUSES = Object.keys(SOURCE_STATUS_MEANINGS) as SourceStatus[];
+
+/** The filters of `GET /executions`. */
+export class ExecutionQueryDto {
+  @ApiPropertyOptional({ example: 'get_customer_360', description: 'Only this endpoint' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  endpoint?: string;
+
+  @ApiPropertyOptional({ enum: EXECUTION_STATUSES, description: meanings(EXECUTION_STATUS_MEANINGS) })
+  @IsOptional()
+  @IsIn(EXECUTION_STATUSES)
+  status?: ExecutionStatus;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2025-01-31T09:00:00Z',
+    description: 'Only executions started at or after this instant (ISO 8601)',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  since?: string;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2025-01-31T10:00:00Z',
+    description: 'Only executions started at or before this instant (ISO 8601)',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  until?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_LIST_LIMIT, default: DEFAULT_LIST_LIMIT })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LIST_LIMIT)
+  limit?: number;
+}
+
+export class SourceErrorDto {
+  @ApiProperty({ example: 504 })
+  statusCode!: number;
+
+  @ApiProperty({ example: 'features did not answer within 800 ms' })
+  message!: string;
+}
+
+/** What happened to one source during one execution. */
+export class SourceTraceDto implements SourceTrace {
+  @ApiProperty({ example: 'profile' })
+  name!: string;
+
+  @ApiProperty({ example: 'database' })
+  type!: string;
+
+  @ApiPropertyOptional({ example: 'get_customer' })
+  operation?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { customer_id: 'C-1042' },
+    description: 'The resolved params; fields declared sensitive are redacted',
+  })
+  params?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Absent when the source never started' })
+  startedAt?: string;
+
+  @ApiPropertyOptional({ example: 21 })
+  durationMs?: number;
+
+  @ApiProperty({ example: 1, description: 'Calls made, retries included' })
+  attempts!: number;
+
+  @ApiProperty({ example: false })
+  cacheHit!: boolean;
+
+  @ApiProperty({ enum: SOURCE_STATUSES, description: meanings(SOURCE_STATUS_MEANINGS) })
+  status!: SourceStatus;
+
+  @ApiPropertyOptional({ type: SourceErrorDto })
+  error?: SourceErrorDto;
+}
+
+/** One execution of a declared endpoint. */
+export class ExecutionRecordDto implements ExecutionRecord {
+  @ApiProperty({ example: '0f6c1d7e-5b0a-4c52-a3a4-1e9b2f3c4d5e', description: 'As in `X-Execution-Id`' })
+  id!: string;
+
+  @ApiProperty({ example: '1f0e2d4c-6a57-4d55-9d3b-2a7c7c1b9a10' })
+  requestId!: string;
+
+  @ApiProperty({ example: 'get_customer_360' })
+  endpoint!: string;
+
+  @ApiProperty({ example: '3b1f9c2a', description: 'The configuration the execution ran on' })
+  configVersion!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  startedAt!: string;
+
+  @ApiProperty({ example: 42 })
+  durationMs!: number;
+
+  @ApiProperty({ enum: EXECUTION_STATUSES, description: meanings(EXECUTION_STATUS_MEANINGS) })
+  status!: ExecutionStatus;
+
+  @ApiProperty({ example: 200, description: 'The status the caller was answered with' })
+  statusCode!: number;
+
+  @ApiProperty({ type: [String], example: ['features'], description: 'Optional sources that fell back' })
+  degraded!: string[];
+
+  @ApiProperty({ type: [SourceTraceDto] })
+  sources!: SourceTraceDto[];
+}
+
+export class ExecutionListDto {
+  @ApiProperty({ type: [ExecutionRecordDto], description: 'Newest first' })
+  executions!: ExecutionRecordDto[];
+}
