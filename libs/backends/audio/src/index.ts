@@ -1,3 +1,4 @@
+export { AUDIO_SOURCE_TYPE, AudioSourceAdapter } from './audio.adapter';
 export {
   AudioClient,
   TRANSCRIBABLE_EXTENSIONS,

@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../../jest.preset.js'),
+  displayName: 'api',
+  coverageDirectory: '../../../coverage/libs/backends/api',
+};

@@ -1,0 +1,238 @@
+import Ajv, { type ErrorObject } from 'ajv';
+
+export const API_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type ApiMethod = (typeof API_METHODS)[number];
+
+export const DEFAULT_TIMEOUT_MS = 5_000;
+export const DEFAULT_RETRIES = 2;
+
+export type ApiAuth =
+  | { type: 'bearer'; token_env: string }
+  | { type: 'api_key'; key_env: string; header: string }
+  | { type: 'api_key'; key_env: string; in: 'query'; name: string };
+
+export interface ApiOperation {
+  description?: string;
+  method?: ApiMethod;
+  path: string;
+  query?: Record<string, string | number | boolean>;
+  headers?: Record<string, string>;
+  body?: unknown;
+  response?: string;
+  idempotent?: boolean;
+}
+
+/** One file of `integrations/`, as written (snake_case). */
+export interface ApiIntegration {
+  description?: string;
+  base_url: string;
+  timeout_ms?: number;
+  retries?: number;
+  auth?: ApiAuth;
+  headers?: Record<string, string>;
+  operations: Record<string, ApiOperation>;
+}
+
+const ENV_VARIABLE = {
+  type: 'string',
+  pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+  description:
+    'Name of the environment variable holding the secret, read at each call. It must be set when the configuration loads: a configuration using an integration whose variable is unset is refused.',
+} as const;
+
+const HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
+
+const TEMPLATE =
+  'May hold `{param}` placeholders, each replaced by the value of the source param of that name.';
+
+const operationSchema = {
+  type: 'object',
+  description:
+    'One call of the API. A source `{ type: api, operation: <integration>.<operation> }` fills its `{param}` placeholders from its own `params`: each placeholder needs a param of its name. Params that no placeholder names are sent as the JSON body of a POST, PUT or PATCH without a `body`, and as query parameters otherwise.',
+  required: ['path'],
+  additionalProperties: false,
+  properties: {
+    description: { type: 'string' },
+    method: { enum: API_METHODS, default: 'GET' },
+    path: {
+      type: 'string',
+      pattern: '^/',
+      description: `Appended to base_url, e.g. \`/customers/{customer_id}\`. ${TEMPLATE} A value is URL-encoded into one path segment: a \`/\` or \`?\` in it never leaves the segment, and an empty, \`.\` or \`..\` segment is refused.`,
+    },
+    query: {
+      type: 'object',
+      description: `Query parameters. ${TEMPLATE} A value that is exactly \`{param}\` sends the param as it is (an array repeats the key, a missing value leaves the key out).`,
+      propertyNames: { minLength: 1 },
+      additionalProperties: {
+        anyOf: [
+          { type: 'string', description: 'a string' },
+          { type: 'number', description: 'a number' },
+          { type: 'boolean', description: 'a boolean' },
+        ],
+      },
+    },
+    headers: {
+      type: 'object',
+      description: `Headers of this operation, over the integration's. ${TEMPLATE} A header whose value is exactly a missing param is left out.`,
+      propertyNames: { pattern: HEADER_NAME },
+      additionalProperties: { type: 'string' },
+    },
+    body: {
+      description: `The JSON body. ${TEMPLATE} A string that is exactly \`{param}\` takes the param with its type (a number, an object…).`,
+    },
+    response: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$',
+      description:
+        'Dot path of the part of the JSON answer that is the result (`data.customer`, `items.0`); the whole answer when absent. An answer without it is a 502.',
+    },
+    idempotent: {
+      type: 'boolean',
+      description:
+        'Whether a failed call may be retried. By default GET, HEAD, PUT and DELETE are, POST and PATCH are not.',
+    },
+  },
+} as const;
+
+const bearerAuth = {
+  type: 'object',
+  description: 'Sends `Authorization: Bearer <token>`.',
+  required: ['token_env'],
+  additionalProperties: false,
+  properties: { type: { const: 'bearer' }, token_env: ENV_VARIABLE },
+} as const;
+
+const apiKeyAuth = {
+  type: 'object',
+  description:
+    'Sends a key in a header (`header: X-API-Key`) or in the query (`in: query`, `name: api_key`).',
+  required: ['key_env'],
+  additionalProperties: false,
+  properties: {
+    type: { const: 'api_key' },
+    key_env: ENV_VARIABLE,
+    header: { type: 'string', pattern: HEADER_NAME, description: 'The header that carries the key.' },
+    in: { const: 'query' },
+    name: { type: 'string', minLength: 1, description: 'The query parameter that carries the key.' },
+  },
+  oneOf: [
+    { description: '`header: <name>`', required: ['header'] },
+    { description: '`in: query` with `name: <parameter>`', required: ['in', 'name'] },
+  ],
+} as const;
+
+/**
+ * The JSON Schema of one integration (a file of `integrations/`): an external HTTP API that
+ * sources of type `api` call. Self-contained (no `$ref`), so that it can be embedded in the
+ * configuration's schema as it is.
+ */
+export const apiIntegrationSchema = {
+  title: 'API integration',
+  description:
+    'An external HTTP API that sources of type `api` call by `operation: <integration>.<operation>`. JSON in, JSON out.',
+  type: 'object',
+  required: ['base_url', 'operations'],
+  additionalProperties: false,
+  properties: {
+    description: { type: 'string' },
+    base_url: {
+      type: 'string',
+      pattern: '^https?://[^\\s/?#]+[^\\s?#]*$',
+      description: 'Where the API is (`https://crm.internal/api/v2`); operation paths are appended to it.',
+    },
+    timeout_ms: {
+      type: 'integer',
+      minimum: 1,
+      default: DEFAULT_TIMEOUT_MS,
+      description: "Deadline of one attempt; a call never waits past its request's deadline either.",
+    },
+    retries: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 10,
+      default: DEFAULT_RETRIES,
+      description:
+        'Further attempts after a transient failure (refused, timed out, 5xx), for idempotent operations only. Consecutive failures open a circuit breaker shared by all calls to the integration.',
+    },
+    auth: {
+      type: 'object',
+      description: 'How calls authenticate. Secrets are read from environment variables, never written here.',
+      required: ['type'],
+      properties: { type: { enum: ['bearer', 'api_key'] } },
+      allOf: [
+        { if: { properties: { type: { const: 'bearer' } } }, then: bearerAuth },
+        { if: { properties: { type: { const: 'api_key' } } }, then: apiKeyAuth },
+      ],
+    },
+    headers: {
+      type: 'object',
+      description: 'Sent with every call (no secrets: use `auth`).',
+      propertyNames: { pattern: HEADER_NAME },
+      additionalProperties: { type: 'string' },
+    },
+    operations: {
+      type: 'object',
+      description: 'The calls sources may make, by name.',
+      minProperties: 1,
+      propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' },
+      additionalProperties: operationSchema,
+    },
+  },
+} as const;
+
+const validator = new Ajv({ allErrors: true, verbose: true, strictTypes: true }).compile<ApiIntegration>(
+  apiIntegrationSchema,
+);
+
+/** An integration as declared, or what is wrong with it, one message per problem. */
+export function parseApiIntegration(
+  definition: unknown,
+): { integration: ApiIntegration } | { problems: string[] } {
+  if (validator(definition)) return { integration: definition };
+  return { problems: readable(validator.errors ?? []) };
+}
+
+/**
+ * Ajv's errors in words. The failures inside a `oneOf`, `anyOf` or `propertyNames` are told
+ * by that keyword's own message, and the `if` of an `if`/`then` is not a failure of its own.
+ */
+function readable(errors: ErrorObject[]): string[] {
+  const innerOf = (outer: ErrorObject) =>
+    errors.filter(
+      (error) =>
+        error.instancePath === outer.instancePath &&
+        error.schemaPath.startsWith(`${outer.schemaPath}/`) &&
+        error.propertyName === (outer.params as { propertyName?: string }).propertyName,
+    );
+  const inner = new Set(
+    errors.filter((error) => WRAPPERS.includes(error.keyword)).flatMap((outer) => innerOf(outer)),
+  );
+  const messages = errors
+    .filter((error) => error.keyword !== 'if' && !inner.has(error))
+    .map((error) => `${error.instancePath || '/'}: ${describe(error, innerOf(error))}`);
+  return [...new Set(messages)];
+}
+
+const WRAPPERS = ['oneOf', 'anyOf', 'propertyNames'];
+
+function describe(error: ErrorObject, inner: ErrorObject[]): string {
+  const params = error.params as Record<string, unknown>;
+  const alternatives = () =>
+    (error.schema as { description: string }[]).map((alternative) => alternative.description).join(' or ');
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const known = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
+      return `unknown property ${String(params['additionalProperty'])} (expected one of: ${known.join(', ')})`;
+    }
+    case 'enum':
+      return `must be one of: ${(params['allowedValues'] as unknown[]).join(', ')}`;
+    case 'oneOf':
+      return `must have exactly one of: ${alternatives()}`;
+    case 'anyOf':
+      return `must be ${alternatives()}`;
+    case 'propertyNames':
+      return `the name ${JSON.stringify(params['propertyName'])} ${inner.map((cause) => cause.message).join(', ')}`;
+    default:
+      return error.message ?? error.keyword;
+  }
+}

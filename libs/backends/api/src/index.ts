@@ -1,0 +1,11 @@
+export { API_SOURCE_TYPE, ApiSourceAdapter } from './api.adapter';
+export {
+  API_METHODS,
+  apiIntegrationSchema,
+  parseApiIntegration,
+  type ApiAuth,
+  type ApiIntegration,
+  type ApiMethod,
+  type ApiOperation,
+} from './api-integration.schema';
+export { ApiModule } from './api.module';

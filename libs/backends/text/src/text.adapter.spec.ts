@@ -1,0 +1,161 @@
+import { Reflector } from '@nestjs/core';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { configurationModule } from '@orchestrator/config';
+import type { DownstreamError } from '@orchestrator/http';
+import { SOURCE_ADAPTER_TYPE, type SourceCall } from '@orchestrator/sources';
+import { LocalHttpServer, failureOf, unusedPortUrl } from '@orchestrator/testing';
+import type { IncomingHttpHeaders } from 'node:http';
+import { firstValueFrom } from 'rxjs';
+import { TextSourceAdapter } from './text.adapter';
+import { textEnvironment } from './text.config';
+import { TextModule } from './text.module';
+
+interface Answer {
+  status: number;
+  body: unknown;
+  delayMs?: number;
+}
+
+/** The text-service played by a local HTTP server: records each request and answers as each test scripts. */
+class TextServiceStandIn extends LocalHttpServer {
+  readonly requests: { url?: string; headers: IncomingHttpHeaders; body: unknown }[] = [];
+  answer: () => Answer = () => ({ status: 200, body: analysis });
+
+  constructor() {
+    super((req, res) => {
+      let body = '';
+      req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      req.on('end', () => {
+        this.requests.push({ url: req.url, headers: req.headers, body: body && JSON.parse(body) });
+        const { status, body: answer, delayMs = 0 } = this.answer();
+        const timer = setTimeout(
+          () => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer)),
+          delayMs,
+        );
+        res.on('close', () => clearTimeout(timer));
+      });
+    });
+  }
+}
+
+const analysis = { sentiment: { score: 0.4, label: 'positive' } };
+
+async function adapterFor(url: string): Promise<TestingModule> {
+  Object.assign(process.env, {
+    TEXT_SERVICE_URL: url,
+    TEXT_SERVICE_TIMEOUT_MS: '5000',
+    TEXT_SERVICE_RETRIES: '0',
+    TEXT_SERVICE_BREAKER_THRESHOLD: '100',
+  });
+  const moduleRef = await Test.createTestingModule({
+    imports: [configurationModule(textEnvironment), TextModule],
+  }).compile();
+  moduleRef.useLogger(false);
+  return moduleRef;
+}
+
+const callFor = (params: Record<string, unknown>, deadlineInMs = 5_000): SourceCall => ({
+  source: 'sentiment',
+  type: 'text',
+  operation: 'analyze',
+  params,
+  context: {
+    requestId: 'req-3',
+    executionId: 'exec-3',
+    signal: new AbortController().signal,
+    deadline: Date.now() + deadlineInMs,
+    catalog: { settings: {}, integrations: {} },
+  },
+});
+
+describe('TextSourceAdapter against a stand-in text-service', () => {
+  const standIn = new TextServiceStandIn();
+  let moduleRef: TestingModule;
+  let adapter: TextSourceAdapter;
+
+  beforeAll(async () => {
+    await standIn.start();
+    moduleRef = await adapterFor(standIn.url);
+    adapter = moduleRef.get(TextSourceAdapter);
+  });
+  afterAll(async () => {
+    await moduleRef.close();
+    await standIn.stop();
+  });
+  beforeEach(() => {
+    standIn.requests.length = 0;
+    standIn.answer = () => ({ status: 200, body: analysis });
+  });
+
+  const run = (call: SourceCall) => firstValueFrom(adapter.execute(call));
+
+  it('is the adapter of type text', () => {
+    expect(new Reflector().get(SOURCE_ADAPTER_TYPE, TextSourceAdapter)).toBe('text');
+    expect(adapter.type).toBe('text');
+  });
+
+  it('analyses the text param with the given language and analyses, forwarding the request id', async () => {
+    await expect(
+      run(callFor({ text: 'I love it', language: 'en', analyses: ['sentiment'] })),
+    ).resolves.toEqual(analysis);
+    expect(standIn.requests).toEqual([
+      {
+        url: '/analyze',
+        headers: expect.objectContaining({ 'x-request-id': 'req-3' }),
+        body: { text: 'I love it', language: 'en', analyses: ['sentiment'] },
+      },
+    ]);
+  });
+
+  it('leaves out the optional params that have no value', async () => {
+    await run(callFor({ text: 'I love it', language: undefined }));
+    expect(standIn.requests[0].body).toEqual({ text: 'I love it' });
+  });
+
+  it('passes the service’s 400 on, naming the source and the service', async () => {
+    standIn.answer = () => ({
+      status: 400,
+      body: { statusCode: 400, message: 'Invalid request: text (empty)' },
+    });
+    const error = await failureOf<DownstreamError>(run(callFor({ text: '' })));
+    expect(error).toMatchObject({ status: 400, kind: 'rejected', source: 'sentiment' });
+    expect(error.message).toBe('sentiment: text-service rejected the request: Invalid request: text (empty)');
+  });
+
+  it('gives up at the request deadline with a 504 naming the source', async () => {
+    standIn.answer = () => ({ status: 200, body: analysis, delayMs: 2_000 });
+    const error = await failureOf<DownstreamError>(run(callFor({ text: 'slow' }, 100)));
+    expect(error).toMatchObject({ status: 504, kind: 'timeout', source: 'sentiment' });
+    expect(error.message).toMatch(/^sentiment \(text-service\) did not answer within \d+ ms/);
+  });
+
+  it('may be retried', () => {
+    expect(adapter.idempotent()).toBe(true);
+  });
+
+  it('validates declarations: operation analyze or none, param text required, no unknown params', () => {
+    const declaration = { name: 'sentiment', type: 'text', params: { text: '$transcript.text' } };
+    expect(adapter.validate(declaration)).toEqual([]);
+    expect(adapter.validate({ ...declaration, operation: 'analyze' })).toEqual([]);
+    expect(adapter.validate({ ...declaration, operation: 'summarize', params: { body: 'x' } })).toEqual([
+      { path: ['operation'], message: 'unknown operation summarize; text sources have: analyze' },
+      { path: ['params'], message: 'text sources need param text' },
+      { path: ['params', 'body'], message: 'unknown param body; text sources take text, language, analyses' },
+    ]);
+  });
+});
+
+describe('TextSourceAdapter when the text-service is not running', () => {
+  it('answers a 503 naming the source', async () => {
+    const moduleRef = await adapterFor(await unusedPortUrl());
+    try {
+      const error = await failureOf<DownstreamError>(
+        firstValueFrom(moduleRef.get(TextSourceAdapter).execute(callFor({ text: 'hi' }))),
+      );
+      expect(error).toMatchObject({ status: 503, kind: 'unavailable', source: 'sentiment' });
+      expect(error.message).toMatch(/^sentiment: text-service is unavailable: .*ECONNREFUSED/);
+    } finally {
+      await moduleRef.close();
+    }
+  });
+});
