@@ -1,4 +1,6 @@
+import { EndpointDocumentation } from '@orchestrator/engine';
 import { startService, type RunningService, unusedPortUrl } from '@orchestrator/testing';
+import { join } from 'node:path';
 
 interface OpenApi {
   paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
@@ -10,10 +12,17 @@ describe('orchestrator over HTTP, its services down', () => {
 
   beforeAll(async () => {
     nowhere = await unusedPortUrl();
-    service = await startService(async () => (await import('./app.module')).AppModule, {
-      TEXT_SERVICE_URL: nowhere,
-      TRANSCRIPTION_SERVICE_URL: nowhere,
-    });
+    service = await startService(
+      async () => (await import('./app.module')).AppModule,
+      {
+        TEXT_SERVICE_URL: nowhere,
+        TRANSCRIPTION_SERVICE_URL: nowhere,
+        CONFIG_DIR: join(__dirname, '..', '..', '..', 'config'),
+        CONFIG_WATCH: 'false',
+        CATALOG_API_TOKEN: 'spec-token',
+      },
+      { documentExtension: (app) => app.get(EndpointDocumentation) },
+    );
   });
   afterAll(() => service.app.close());
 
@@ -23,11 +32,19 @@ describe('orchestrator over HTTP, its services down', () => {
       Object.keys(openApi.paths[path][method].responses).sort();
 
     expect(Object.keys(openApi.paths).sort()).toEqual([
+      '/admin/config',
+      '/admin/config/reload',
       '/analyze-audio',
       '/analyze-text',
+      '/catalog/get-product-overview/{product_id}',
+      '/executions',
+      '/executions/{id}',
+      '/feedback/analyze-feedback',
       '/health',
       '/health/live',
       '/health/ready',
+      '/products/{product_id}',
+      '/speech/transcribe-and-analyze',
     ]);
     expect(statuses('/analyze-text', 'post')).toEqual(['200', '400', '502', '503', '504']);
     expect(statuses('/analyze-audio', 'post')).toEqual(['200', '400', '413', '415', '502', '503', '504']);

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
+import { ApiModule } from '@orchestrator/backends/api';
 import { AudioModule, audioEnvironment } from '@orchestrator/backends/audio';
 import { TextModule, textEnvironment } from '@orchestrator/backends/text';
 import { configurationModule, portVariable } from '@orchestrator/config';
+import { EngineModule, engineEnvironment, executionTrackingEnvironment } from '@orchestrator/engine';
 import { loggingModule } from '@orchestrator/http';
 import { RoutingModule, routingEnvironment } from '@orchestrator/routing';
 
@@ -14,11 +16,15 @@ export const ORCHESTRATOR_PORT = 'ORCHESTRATOR_PORT';
       ...textEnvironment,
       ...audioEnvironment,
       ...routingEnvironment,
+      ...engineEnvironment,
+      ...executionTrackingEnvironment,
     }),
     loggingModule('orchestrator'),
     TextModule,
     AudioModule,
+    ApiModule,
     RoutingModule,
+    EngineModule,
   ],
 })
 export class AppModule {}

@@ -1,9 +1,11 @@
+import { EndpointDocumentation } from '@orchestrator/engine';
 import { bootstrapService } from '@orchestrator/http';
 import { AppModule, ORCHESTRATOR_PORT } from './app.module';
 
 void bootstrapService(AppModule, ORCHESTRATOR_PORT, {
   title: 'Orchestrator',
   description:
-    'Routes requests to the internal services: text analysis, transcription (and both at once), ' +
-    'and reports the health of all of them.',
+    'Routes requests to the internal services (text analysis, transcription, and both at once) and ' +
+    'serves the composite endpoints declared in YAML; reports the health of all of them.',
+  documentExtension: (app) => app.get(EndpointDocumentation),
 });

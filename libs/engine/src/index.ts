@@ -26,3 +26,22 @@ export {
   type PlannedSource,
 } from './execution/execution.plan';
 export { SourceResultCache } from './execution/source-result.cache';
+export {
+  ConfigurationLoader,
+  DEFAULT_SETTINGS,
+  type ConfigurationLoadOptions,
+  type ConfigurationLoadResult,
+} from './config/configuration.loader';
+export { describeSnapshot, formatProblem } from './config/configuration.report';
+export { EndpointConfigurationModule } from './config/endpoint-configuration.module';
+export { SourceAdapterRegistry } from './config/source-adapter.registry';
+export { ConfigurationState, type ConfigurationStatus, type ReloadResult } from './http/configuration.state';
+export { engineEnvironment } from './http/engine.config';
+export { EngineModule } from './http/engine.module';
+export { EndpointDocumentation } from './http/endpoint.openapi';
+export {
+  CONFIG_VERSION_HEADER,
+  DEGRADED_SOURCES_HEADER,
+  EXECUTION_ID_HEADER,
+  TRACE_QUERY,
+} from './http/endpoint.router';

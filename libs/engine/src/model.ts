@@ -17,7 +17,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Where a declared request parameter is read from. */
 export type ParameterLocation = 'path' | 'query' | 'body' | 'header';
-export type ParameterType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array';
+/** `file` is a part of a multipart/form-data body (`in: body`). */
+export type ParameterType = 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'array' | 'file';
 
 export interface RequestParameter {
   name: string;
@@ -88,11 +89,24 @@ export interface EndpointDefinition {
   location: SourceLocation;
 }
 
+/** The `settings` of `config.yaml`, defaults applied. */
+export interface EngineSettings {
+  /** Time budget of one request to a YAML endpoint. */
+  requestDeadlineMs: number;
+  /** Already applied to every source without a `timeout` (as its `timeoutMs`). */
+  defaultTimeoutMs: number;
+  /** Already added to every endpoint's `sensitive`. */
+  sensitiveFields: string[];
+  /** Name of the environment variable holding the token of the admin routes. */
+  adminTokenEnv: string;
+}
+
 export interface ConfigurationSnapshot {
   /** Content hash of the files it was loaded from: the same files give the same version. */
   version: string;
   loadedAt: string;
   directory: string;
+  settings: EngineSettings;
   catalog: SourceCatalog;
   endpoints: readonly EndpointDefinition[];
 }

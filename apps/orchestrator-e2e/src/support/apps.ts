@@ -10,8 +10,20 @@ export type AppName = 'orchestrator' | 'text-service' | 'transcription-service';
 
 const WORKSPACE_ROOT = join(__dirname, '..', '..', '..', '..');
 
-const APPS: Record<AppName, { portVariable: string; livenessPath: string }> = {
-  orchestrator: { portVariable: 'ORCHESTRATOR_PORT', livenessPath: '/health/live' },
+const APPS: Record<
+  AppName,
+  { portVariable: string; livenessPath: string; defaults?: Record<string, string> }
+> = {
+  orchestrator: {
+    portVariable: 'ORCHESTRATOR_PORT',
+    livenessPath: '/health/live',
+    // The repository's example endpoints; their catalog integration needs a token to load.
+    defaults: {
+      CONFIG_DIR: join(WORKSPACE_ROOT, 'config'),
+      CONFIG_WATCH: 'false',
+      CATALOG_API_TOKEN: 'e2e-token',
+    },
+  },
   'text-service': { portVariable: 'TEXT_SERVICE_PORT', livenessPath: '/health' },
   'transcription-service': { portVariable: 'TRANSCRIPTION_SERVICE_PORT', livenessPath: '/health' },
 };
@@ -62,6 +74,7 @@ export async function startApp(name: AppName, env: Record<string, string> = {}):
       ...inherited,
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      ...APPS[name].defaults,
       ...env,
       [APPS[name].portVariable]: String(port),
     },

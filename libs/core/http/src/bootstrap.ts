@@ -2,7 +2,7 @@ import { INestApplication, Logger as NestLogger, Type } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { ErrorEnvelopeDto } from './error-envelope';
 import { ErrorEnvelopeFilter } from './error-envelope.filter';
@@ -16,6 +16,11 @@ export interface ServiceDescription {
   version?: string;
   /** Largest JSON body accepted, as body-parser reads it ("1mb"). */
   jsonLimit?: string;
+  /**
+   * Adds to the OpenAPI document each time it is served, for routes that change while the
+   * service runs (the engine's YAML endpoints, after a reload).
+   */
+  documentExtension?: (app: INestApplication) => { extend(document: OpenAPIObject): OpenAPIObject };
 }
 
 /**
@@ -38,7 +43,11 @@ export function configureService(app: NestExpressApplication, description: Servi
       .build(),
     { extraModels: [ErrorEnvelopeDto] },
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  const extension = description.documentExtension?.(app);
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    ...(extension ? { patchDocumentOnRequest: (_req, _res, served) => extension.extend(served) } : {}),
+  });
 }
 
 /**

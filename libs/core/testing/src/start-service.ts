@@ -1,7 +1,7 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import { configureService } from '@orchestrator/http';
+import { configureService, type ServiceDescription } from '@orchestrator/http';
 import type { AddressInfo } from 'node:net';
 import { LOOPBACK, loopbackUrl } from './local-http-server';
 
@@ -20,11 +20,12 @@ export interface RunningService {
 export async function startService(
   loadModule: () => Promise<Type<unknown> | DynamicModule>,
   env: Record<string, string> = {},
+  description: Partial<ServiceDescription> = {},
 ): Promise<RunningService> {
   Object.assign(process.env, { LOG_LEVEL: 'silent', ...env });
   const moduleRef = await Test.createTestingModule({ imports: [await loadModule()] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>();
-  configureService(app, { title: 'service under test', description: 'test' });
+  configureService(app, { title: 'service under test', description: 'test', ...description });
   await app.listen(0, LOOPBACK);
   return { app, url: loopbackUrl((app.getHttpServer().address() as AddressInfo).port) };
 }

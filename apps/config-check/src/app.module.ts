@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { ApiModule } from '@orchestrator/backends/api';
+import { AudioModule, audioEnvironment } from '@orchestrator/backends/audio';
+import { TextModule, textEnvironment } from '@orchestrator/backends/text';
+import { configurationModule } from '@orchestrator/config';
+import { EndpointConfigurationModule } from '@orchestrator/engine';
+
+/**
+ * The orchestrator's source types, without its HTTP server: a configuration passes here exactly
+ * when the orchestrator would accept it. Backends read their environment as they do there.
+ */
+@Module({
+  imports: [
+    configurationModule({ ...textEnvironment, ...audioEnvironment }),
+    ApiModule,
+    AudioModule,
+    TextModule,
+    EndpointConfigurationModule,
+  ],
+})
+export class AppModule {}

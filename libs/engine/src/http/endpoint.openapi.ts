@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import type { EndpointDefinition } from '../model';
+import { ConfigurationState } from './configuration.state';
+import { requestSchemaOf } from './live-configuration';
+import {
+  CONFIG_VERSION_HEADER,
+  DEGRADED_SOURCES_HEADER,
+  EXECUTION_ID_HEADER,
+  TRACE_QUERY,
+} from './endpoint.router';
+
+const ENVELOPE = { $ref: '#/components/schemas/ErrorEnvelopeDto' };
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: ENVELOPE } },
+});
+
+/**
+ * The YAML endpoints in the OpenAPI document, computed from the live configuration on every
+ * request for the document, so that `/docs` shows a reload at once.
+ */
+@Injectable()
+export class EndpointDocumentation {
+  constructor(private readonly state: ConfigurationState) {}
+
+  extend(document: OpenAPIObject): OpenAPIObject {
+    const paths = { ...document.paths };
+    for (const endpoint of this.state.current.snapshot.endpoints) {
+      const path = endpoint.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}');
+      paths[path] = { ...paths[path], [endpoint.method.toLowerCase()]: operationOf(endpoint) };
+    }
+    return { ...document, paths };
+  }
+}
+
+function operationOf(endpoint: EndpointDefinition) {
+  const schema = requestSchemaOf(endpoint) as { properties: Record<string, unknown>; required: string[] };
+  const body = endpoint.request.filter((parameter) => parameter.in === 'body');
+  const multipart = body.some((parameter) => parameter.type === 'file');
+  const bodySchema = {
+    type: 'object',
+    properties: Object.fromEntries(
+      body.map((parameter) => [
+        parameter.name,
+        parameter.type === 'file'
+          ? { type: 'string', format: 'binary', description: parameter.description }
+          : { ...(schema.properties[parameter.name] as object), description: parameter.description },
+      ]),
+    ),
+    required: body.filter((parameter) => parameter.required).map((parameter) => parameter.name),
+  };
+  return {
+    tags: [endpoint.domain],
+    operationId: endpoint.name,
+    summary: endpoint.description ?? endpoint.name,
+    description: `Declared in ${endpoint.location.file}: sources ${endpoint.sources.map((source) => `${source.name} (${source.type})`).join(', ')}.`,
+    parameters: [
+      ...endpoint.request
+        .filter((parameter) => parameter.in !== 'body')
+        .map((parameter) => ({
+          name: parameter.name,
+          in: parameter.in,
+          required: parameter.in === 'path' || parameter.required,
+          description: parameter.description,
+          schema: schema.properties[parameter.name],
+        })),
+      {
+        name: TRACE_QUERY,
+        in: 'query',
+        required: false,
+        description: 'true: the execution trace of every source in `_meta`',
+        schema: { type: 'boolean' },
+      },
+    ],
+    ...(body.length > 0
+      ? {
+          requestBody: {
+            required: true,
+            content: { [multipart ? 'multipart/form-data' : 'application/json']: { schema: bodySchema } },
+          },
+        }
+      : {}),
+    responses: {
+      200: {
+        description: 'The mapped response; `_meta` lists degraded sources, or the trace when asked for',
+        headers: {
+          [EXECUTION_ID_HEADER]: {
+            schema: { type: 'string' },
+            description: 'The execution id (GET /executions/{id})',
+          },
+          [CONFIG_VERSION_HEADER]: {
+            schema: { type: 'string' },
+            description: 'The configuration version that served it',
+          },
+          [DEGRADED_SOURCES_HEADER]: {
+            schema: { type: 'string' },
+            description: 'Optional sources that failed',
+          },
+        },
+        content: { 'application/json': { schema: responseSchemaOf(endpoint.responseMapping) } },
+      },
+      400: errorResponse('Invalid request parameters; every invalid field is listed'),
+      404: errorResponse('A source found nothing'),
+      502: errorResponse('A source failed or answered something unreadable; `source` names it'),
+      503: errorResponse('A source is unavailable; `source` names it'),
+      504: errorResponse('A source did not answer in time; `source` names it'),
+    },
+  };
+}
+
+/** The response's shape as far as the mapping template tells it: its keys, nested. */
+function responseSchemaOf(mapping: unknown): Record<string, unknown> {
+  if (mapping === null || mapping === undefined) return { description: "The primary source's result" };
+  if (Array.isArray(mapping))
+    return { type: 'array', items: mapping.length > 0 ? responseSchemaOf(mapping[0]) : {} };
+  if (typeof mapping === 'object') {
+    return {
+      type: 'object',
+      properties: Object.fromEntries(
+        Object.entries(mapping).map(([key, value]) => [key, responseSchemaOf(value)]),
+      ),
+    };
+  }
+  return typeof mapping === 'string' && mapping.startsWith('$') ? { description: `from ${mapping}` } : {};
+}
