@@ -43,6 +43,15 @@ export class EndpointRouter implements NestMiddleware {
   }
 
   private async requestParams(req: Request, { endpoint, pathParams, validate }: RouteMatch) {
+    // An endpoint that declares no request takes the query and a JSON body's fields unchecked.
+    if (endpoint.request.length === 0) {
+      const body: unknown = req.body;
+      return {
+        ...(req.query as Record<string, unknown>),
+        ...(isPlainObject(body) ? body : {}),
+        ...pathParams,
+      };
+    }
     const input: Record<string, unknown> = {};
     const files = endpoint.request.filter((parameter) => parameter.type === 'file');
     const form = files.length > 0 ? await readMultipartUntilFile(req) : undefined;

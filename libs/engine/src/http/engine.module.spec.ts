@@ -76,6 +76,14 @@ interface OpenApiBody {
 }
 const jsonOf = async <T>(res: Response): Promise<T> => (await res.json()) as T;
 
+const undeclaredRequest = lines(
+  '  find_item:',
+  '    data_sources:',
+  '      - name: item',
+  '        type: echo',
+  '        params: { id: $request.id }',
+);
+
 const renamedEndpoint = lines(
   '  get_item_v2:',
   '    path: /v2/items/{id}',
@@ -104,6 +112,7 @@ describe('EngineModule over HTTP', () => {
     directory = await directories.write({
       'config.yaml': 'settings: { request_deadline_ms: 2000 }\n',
       'domains/shop.yaml': domain(),
+      'domains/lookup.yaml': lines('endpoints:', undeclaredRequest),
     });
     service = await startService(
       async () => {
@@ -148,6 +157,10 @@ describe('EngineModule over HTTP', () => {
     });
   });
 
+  it('passes an undeclared request on unchecked, at the default route', async () => {
+    expect(await (await get('/lookup/find-item?id=abc')).json()).toEqual({ id: 'abc', label: 'item abc' });
+  });
+
   it('refuses invalid parameters with a 400 listing them', async () => {
     const res = await get('/items/0?flaky=maybe');
     expect(res.status).toBe(400);
@@ -188,7 +201,11 @@ describe('EngineModule over HTTP', () => {
     const status = await jsonOf<ConfigStatusBody>(
       await get('/admin/config', { authorization: 'Bearer s3cret' }),
     );
-    expect(status.endpoints.map((endpoint) => endpoint.path).sort()).toEqual(['/broken/:id', '/items/:id']);
+    expect(status.endpoints.map((endpoint) => endpoint.path).sort()).toEqual([
+      '/broken/:id',
+      '/items/:id',
+      '/lookup/find-item',
+    ]);
   });
 
   it('refuses an invalid reload whole, and the old configuration keeps serving', async () => {
