@@ -17,15 +17,28 @@ export default [
           allow: [],
           depConstraints: [
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:core'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:backend', 'type:core'] },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:feature', 'type:backend', 'type:core'],
+            },
             { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:backend', 'type:core'] },
             { sourceTag: 'type:backend', onlyDependOnLibsWithTags: ['type:core'] },
             { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:core'] },
-            { sourceTag: 'scope:orchestrator', onlyDependOnLibsWithTags: ['scope:orchestrator', 'scope:shared'] },
-            { sourceTag: 'scope:text-service', onlyDependOnLibsWithTags: ['scope:text-service', 'scope:shared'] },
+            {
+              sourceTag: 'scope:orchestrator',
+              onlyDependOnLibsWithTags: ['scope:orchestrator', 'scope:shared'],
+            },
+            {
+              sourceTag: 'scope:text-service',
+              onlyDependOnLibsWithTags: ['scope:text-service', 'scope:shared'],
+            },
             {
               sourceTag: 'scope:transcription-service',
               onlyDependOnLibsWithTags: ['scope:transcription-service', 'scope:shared'],
+            },
+            {
+              sourceTag: 'scope:demo-catalog',
+              onlyDependOnLibsWithTags: ['scope:demo-catalog', 'scope:shared'],
             },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
           ],

@@ -1,23 +1,25 @@
-// Runs the local stack in the foreground: the three built apps as child processes, a banner once
-// every /health answers 200, and everything stopped (SIGTERM, then SIGKILL after a grace period)
-// on Ctrl-C, SIGTERM or SIGHUP, when the process that started it exits, or as soon as one app
-// dies (then with exit code 1). Started by tools/stack/start.sh (`npm start`), which installs and
-// builds first.
+// Runs the local stack in the foreground: the built apps (APPS in services.mjs) as child
+// processes, a banner once every /health answers 200, and everything stopped (SIGTERM, then
+// SIGKILL after a grace period) on Ctrl-C, SIGTERM or SIGHUP, when the process that started it
+// exits, or as soon as one app dies (then with exit code 1). Started by tools/stack/start.sh
+// (`npm start`), which installs and builds first.
 //
 // Output: every line an app prints is passed on behind `<app name> |`, stdout to stdout and
 // stderr to stderr; the line itself, a JSON log line included, is left whole after the prefix:
 // `npm start | sed 's/^[^|]*| //'` gives back the raw JSON lines.
 //
 // Environment: `.env` in the workspace root is read when present and the real environment wins
-// over it. TEXT_SERVICE_URL and TRANSCRIPTION_SERVICE_URL default to the ports the stack starts
-// the services on. STACK_READY_TIMEOUT_MS (default 60000) bounds the wait for health;
-// STACK_STOP_GRACE_MS (default SHUTDOWN_TIMEOUT_MS + 2000) is how long an app may take to stop
-// before it is killed.
+// over it. TEXT_SERVICE_URL, TRANSCRIPTION_SERVICE_URL and CATALOG_API_URL default to the ports
+// the stack starts the services on; CATALOG_API_TOKEN, which the demo catalog requires and the
+// orchestrator sends, defaults to demo-catalog-token for both. STACK_READY_TIMEOUT_MS (default
+// 60000) bounds the wait for health; STACK_STOP_GRACE_MS (default SHUTDOWN_TIMEOUT_MS + 2000) is
+// how long an app may take to stop before it is killed.
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import {
   APPS,
   DOWNSTREAM_URL_VARIABLES,
+  SHARED_SECRET_DEFAULTS,
   appUrl,
   killOnExit,
   readEnvFile,
@@ -32,12 +34,16 @@ const env = { ...readEnvFile(join(workspaceRoot, '.env')), ...process.env };
 for (const [app, variable] of Object.entries(DOWNSTREAM_URL_VARIABLES)) {
   env[variable] ??= appUrl(app, env);
 }
+for (const [variable, value] of Object.entries(SHARED_SECRET_DEFAULTS)) {
+  // An empty value counts as unset, as the services themselves read it.
+  env[variable] ||= value;
+}
 const readyTimeoutMs = Number(env.STACK_READY_TIMEOUT_MS ?? 60_000);
 const stopGraceMs = Number(env.STACK_STOP_GRACE_MS ?? Number(env.SHUTDOWN_TIMEOUT_MS ?? 10_000) + 2_000);
 
 const apps = Object.keys(APPS);
 const width = Math.max(...apps.map((app) => app.length));
-const colours = process.stdout.isTTY && !env.NO_COLOR ? [36, 35, 33] : [];
+const colours = process.stdout.isTTY && !env.NO_COLOR ? [36, 35, 32, 33] : [];
 const prefixOf = (app, index) => {
   const label = `${app.padEnd(width)} |`;
   return colours[index] ? `\x1b[${colours[index]}m${label}\x1b[0m ` : `${label} `;
@@ -112,6 +118,12 @@ if (!stopping) {
   say(`  API docs (Swagger UI)  ${orchestrator}/docs`);
   say(`  text-service           ${appUrl('text-service', env)}`);
   say(`  transcription-service  ${appUrl('transcription-service', env)}`);
+  // A token of one's own stays out of the terminal; the well-known default is worth showing.
+  const catalogToken =
+    env.CATALOG_API_TOKEN === SHARED_SECRET_DEFAULTS.CATALOG_API_TOKEN
+      ? env.CATALOG_API_TOKEN
+      : '$CATALOG_API_TOKEN';
+  say(`  demo-catalog           ${appUrl('demo-catalog', env)} (Authorization: Bearer ${catalogToken})`);
   say('press Ctrl-C to stop');
   await Promise.all(children.map(whenExited));
 }

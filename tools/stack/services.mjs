@@ -14,6 +14,7 @@ export const workspaceRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const APPS = {
   'text-service': { portVariable: 'TEXT_SERVICE_PORT', defaultPort: 3001 },
   'transcription-service': { portVariable: 'TRANSCRIPTION_SERVICE_PORT', defaultPort: 3002 },
+  'demo-catalog': { portVariable: 'CATALOG_API_PORT', defaultPort: 3010 },
   orchestrator: { portVariable: 'ORCHESTRATOR_PORT', defaultPort: 3000 },
 };
 
@@ -21,6 +22,15 @@ export const APPS = {
 export const DOWNSTREAM_URL_VARIABLES = {
   'text-service': 'TEXT_SERVICE_URL',
   'transcription-service': 'TRANSCRIPTION_SERVICE_URL',
+  'demo-catalog': 'CATALOG_API_URL',
+};
+
+/**
+ * The secrets the stack's apps share when the environment does not set them: the demo catalog
+ * requires its token, and the orchestrator's `catalog` integration sends it.
+ */
+export const SHARED_SECRET_DEFAULTS = {
+  CATALOG_API_TOKEN: 'demo-catalog-token',
 };
 
 /**

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm start`: the whole local stack in the foreground, from a fresh clone. Installs what is
-# missing (system packages, node_modules), builds the three apps (Nx caches the builds), then
+# missing (system packages, node_modules), builds the apps (Nx caches the builds), then
 # hands over to run.mjs, which runs them until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -10,5 +10,5 @@ export NX_DAEMON=false NX_NO_CLOUD=true
 # espeak-ng and sox are for `npm test`, which synthesises the speech it transcribes.
 bash tools/stack/install.sh system pocketsphinx pocketsphinx-en-us ffmpeg espeak-ng sox
 bash tools/stack/install.sh npm
-npx nx run-many -t build -p orchestrator text-service transcription-service --outputStyle=static
+npx nx run-many -t build -p orchestrator text-service transcription-service demo-catalog --outputStyle=static
 exec node tools/stack/run.mjs
