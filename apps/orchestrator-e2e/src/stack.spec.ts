@@ -2,18 +2,7 @@ import type { TextAnalysisDto } from '@orchestrator/contracts';
 import type { ErrorEnvelopeDto } from '@orchestrator/http';
 import { RunningApp, startApp, stopApps } from './support/apps';
 import { getJson, postJson } from './support/http';
-import { speak } from './support/speech';
-
-/**
- * The phrase spoken by espeak-ng and the words PocketSphinx reliably hears in it. Its general
- * English model is poor with espeak's synthetic voice: "hello world" comes out as "the ah world",
- * "welcome to the world" as "welcome to the world" or "well that will" depending on how the audio
- * is resampled. This phrase comes out as "the world is a beautiful to you" through the service's
- * ffmpeg conversion (and through raw PCM or soxr resampling alike); "world" and "beautiful" are
- * the words asserted.
- */
-const SPOKEN_PHRASE = 'the world is a beautiful place';
-const HEARD_WORDS = ['world', 'beautiful'];
+import { HEARD_WORDS, SPOKEN_PHRASE, speak } from './support/speech';
 
 interface AudioAnalysis {
   transcription: { text: string; language?: string; duration?: number; segments: unknown[] };

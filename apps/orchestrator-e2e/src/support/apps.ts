@@ -6,9 +6,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CAPTURED_OUTPUTS, type CapturedOutput } from './captured-output';
 
-export type AppName = 'orchestrator' | 'text-service' | 'transcription-service';
+export type AppName = 'orchestrator' | 'text-service' | 'transcription-service' | 'demo-catalog';
 
-const WORKSPACE_ROOT = join(__dirname, '..', '..', '..', '..');
+export const WORKSPACE_ROOT = join(__dirname, '..', '..', '..', '..');
+
+/** The bearer token the demo catalog requires and the orchestrator's catalog integration sends. */
+export const CATALOG_API_TOKEN = 'e2e-token';
 
 const APPS: Record<
   AppName,
@@ -21,11 +24,16 @@ const APPS: Record<
     defaults: {
       CONFIG_DIR: join(WORKSPACE_ROOT, 'config'),
       CONFIG_WATCH: 'false',
-      CATALOG_API_TOKEN: 'e2e-token',
+      CATALOG_API_TOKEN,
     },
   },
   'text-service': { portVariable: 'TEXT_SERVICE_PORT', livenessPath: '/health' },
   'transcription-service': { portVariable: 'TRANSCRIPTION_SERVICE_PORT', livenessPath: '/health' },
+  'demo-catalog': {
+    portVariable: 'CATALOG_API_PORT',
+    livenessPath: '/health',
+    defaults: { CATALOG_API_TOKEN },
+  },
 };
 
 /** Only what a process needs from the outer environment, so that no developer setting leaks in. */
