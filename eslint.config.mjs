@@ -19,6 +19,10 @@ export default [
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:core'] },
             {
               sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:composite', 'type:feature', 'type:backend', 'type:core'],
+            },
+            {
+              sourceTag: 'type:composite',
               onlyDependOnLibsWithTags: ['type:feature', 'type:backend', 'type:core'],
             },
             { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:backend', 'type:core'] },

@@ -37,6 +37,8 @@ describe('orchestrator over HTTP, its services down', () => {
       '/analyze-audio',
       '/analyze-text',
       '/catalog/get-product-overview/{product_id}',
+      '/catalog/product-snapshot/{product_id}',
+      '/composites/product-snapshot/{product_id}',
       '/executions',
       '/executions/{id}',
       '/feedback/analyze-feedback',

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ApiModule } from '@orchestrator/backends/api';
 import { AudioModule, audioEnvironment } from '@orchestrator/backends/audio';
 import { TextModule, textEnvironment } from '@orchestrator/backends/text';
+import { CompositesModule } from '@orchestrator/composites';
 import { configurationModule, portVariable } from '@orchestrator/config';
 import { EngineModule, engineEnvironment, executionTrackingEnvironment } from '@orchestrator/engine';
 import { loggingModule } from '@orchestrator/http';
@@ -25,6 +26,7 @@ export const ORCHESTRATOR_PORT = 'ORCHESTRATOR_PORT';
     ApiModule,
     RoutingModule,
     EngineModule,
+    CompositesModule,
   ],
 })
 export class AppModule {}

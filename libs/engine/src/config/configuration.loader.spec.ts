@@ -331,10 +331,12 @@ describe('ConfigurationLoader', () => {
       ).toEqual([
         ['GET', '/products/:product_id', ['api']],
         ['GET', '/catalog/get-product-overview/:product_id', ['api', 'api', 'api', 'api']],
+        ['GET', '/catalog/product-snapshot/:product_id', ['api', 'api', 'api']],
         ['POST', '/feedback/analyze-feedback', ['text']],
         ['POST', '/speech/transcribe-and-analyze', ['audio', 'text']],
       ]);
-      expect(snapshot?.endpoints[3].sources[1].dependsOn).toEqual(['transcript']);
+      const speech = snapshot?.endpoints.find(({ name }) => name === 'transcribe_and_analyze');
+      expect(speech?.sources[1].dependsOn).toEqual(['transcript']);
       expect(snapshot?.catalog.integrations['catalog']).toMatchObject({ base_url: 'http://127.0.0.1:3010' });
     });
 

@@ -10,7 +10,15 @@ import { CONFIG_DIR, CONFIG_WATCH, CONFIG_WATCH_DEBOUNCE_MS } from './engine.con
 import { LiveConfiguration } from './live-configuration';
 
 /** Routes of the orchestrator's own that a YAML endpoint may not take over. */
-const RESERVED_PREFIXES = ['/health', '/docs', '/admin', '/executions', '/analyze-text', '/analyze-audio'];
+const RESERVED_PREFIXES = [
+  '/health',
+  '/docs',
+  '/admin',
+  '/executions',
+  '/analyze-text',
+  '/analyze-audio',
+  '/composites',
+];
 
 export interface ReloadResult {
   applied: boolean;

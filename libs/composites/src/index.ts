@@ -1,0 +1,6 @@
+export type { CompositeCaller } from './composite-caller.decorator';
+export { CompositesModule } from './composites.module';
+export {
+  ProductSnapshotComposite,
+  type ProductSnapshotQuery,
+} from './product-snapshot/product-snapshot.composite';
