@@ -1,4 +1,11 @@
-import { Inject, Injectable, NestMiddleware, UnsupportedMediaTypeException } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  NestMiddleware,
+  PayloadTooLargeException,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { invalidRequest, requestIdOf } from '@orchestrator/http';
 import busboy from 'busboy';
 import type { NextFunction, Request, Response } from 'express';
@@ -9,6 +16,7 @@ import { EndpointExecutor, type ExecutionOutcome } from '../execution/endpoint.e
 import type { EndpointDefinition, ExecutionRecord } from '../model';
 import { EXECUTION_STORE, type ExecutionStore } from '../tracking/execution.store';
 import { ConfigurationState } from './configuration.state';
+import { UPLOAD_MAX_BYTES } from './engine.config';
 import { fieldErrorsOf, type LiveConfiguration, type RouteMatch } from './live-configuration';
 import { SourceAdapterRegistry } from '../config/source-adapter.registry';
 
@@ -25,12 +33,17 @@ export const TRACE_QUERY = '_trace';
  */
 @Injectable()
 export class EndpointRouter implements NestMiddleware {
+  private readonly uploadMaxBytes: number;
+
   constructor(
+    config: ConfigService,
     private readonly state: ConfigurationState,
     private readonly executor: EndpointExecutor,
     private readonly registry: SourceAdapterRegistry,
     @Inject(EXECUTION_STORE) private readonly store: ExecutionStore,
-  ) {}
+  ) {
+    this.uploadMaxBytes = config.getOrThrow<number>(UPLOAD_MAX_BYTES);
+  }
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
     const live = this.state.current;
@@ -54,7 +67,7 @@ export class EndpointRouter implements NestMiddleware {
     }
     const input: Record<string, unknown> = {};
     const files = endpoint.request.filter((parameter) => parameter.type === 'file');
-    const form = files.length > 0 ? await readMultipartUntilFile(req) : undefined;
+    const form = files.length > 0 ? await readMultipartUntilFile(req, this.uploadMaxBytes) : undefined;
     for (const parameter of endpoint.request) {
       const value =
         parameter.in === 'path'
@@ -180,14 +193,29 @@ function untilAborted<T>(source: Observable<T>, signal: AbortSignal): Observable
   });
 }
 
+/** The rest of a refused upload is not read: the connection closes after the answer. */
+function closeAfterAnswer(req: Request): void {
+  req.res?.setHeader('Connection', 'close');
+}
+
 /**
  * The fields of a multipart form up to its first file, with that file as a live stream
  * (`{ stream, filename, mimeType }`), so that the upload is passed on while it arrives; the
  * fields after the file are not waited for.
  */
-function readMultipartUntilFile(req: Request): Promise<Record<string, unknown>> {
+function readMultipartUntilFile(req: Request, maxBytes: number): Promise<Record<string, unknown>> {
   if (!req.is('multipart/form-data')) {
     return Promise.reject(new UnsupportedMediaTypeException('Send this endpoint a multipart/form-data body'));
+  }
+  // Refused before any of the body is read; a chunked upload meets the receiving service's own limit.
+  const declaredBytes = Number(req.headers['content-length']);
+  if (declaredBytes > maxBytes) {
+    closeAfterAnswer(req);
+    return Promise.reject(
+      new PayloadTooLargeException(
+        `The upload (${declaredBytes} bytes) is larger than the limit of ${maxBytes} bytes`,
+      ),
+    );
   }
   return new Promise((resolve, reject) => {
     const fields: Record<string, unknown> = {};

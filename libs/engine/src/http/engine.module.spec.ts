@@ -5,19 +5,33 @@ import { SourceAdapterFor, type SourceAdapter, type SourceCall } from '@orchestr
 import { startService, type RunningService } from '@orchestrator/testing';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { map, throwError, timer } from 'rxjs';
+import { Readable } from 'node:stream';
+import { from, map, throwError, timer } from 'rxjs';
 import { ConfigurationDirectories, lines } from '../config/configuration.test-harness';
 import { executionTrackingEnvironment } from '../tracking/execution-tracking.config';
 import { engineEnvironment } from './engine.config';
 import { EngineModule } from './engine.module';
 import { EndpointDocumentation } from './endpoint.openapi';
 
-/** Answers `{ id, label }` after 10 ms; `fail: true` makes it unavailable. */
+/**
+ * Answers `{ id, label }` after 10 ms; `fail: true` makes it unavailable; an uploaded `file` is
+ * read through and answered with its name and size.
+ */
 @Injectable()
 @SourceAdapterFor('echo')
 class EchoAdapter implements SourceAdapter {
   readonly type = 'echo';
   execute({ source, params }: SourceCall) {
+    const file = params['file'] as { stream: Readable; filename: string } | undefined;
+    if (file) {
+      return from(
+        (async () => {
+          let bytes = 0;
+          for await (const chunk of file.stream) bytes += (chunk as Buffer).length;
+          return { filename: file.filename, bytes, note: params['note'] };
+        })(),
+      );
+    }
     return params['fail']
       ? throwError(() => new DownstreamError(source, 'unavailable', `${source} is down`))
       : timer(10).pipe(map(() => ({ id: params['id'], label: `item ${String(params['id'])}` })));
@@ -76,6 +90,18 @@ interface OpenApiBody {
 }
 const jsonOf = async <T>(res: Response): Promise<T> => (await res.json()) as T;
 
+const upload = lines(
+  'endpoints:',
+  '  upload_item:',
+  '    request:',
+  '      note: { in: body }',
+  '      file: { in: body, type: file, required: true }',
+  '    data_sources:',
+  '      - name: stored',
+  '        type: echo',
+  '        params: { file: $request.file, note: $request.note }',
+);
+
 const undeclaredRequest = lines(
   '  find_item:',
   '    data_sources:',
@@ -113,6 +139,7 @@ describe('EngineModule over HTTP', () => {
       'config.yaml': 'settings: { request_deadline_ms: 2000 }\n',
       'domains/shop.yaml': domain(),
       'domains/lookup.yaml': lines('endpoints:', undeclaredRequest),
+      'domains/uploads.yaml': upload,
     });
     service = await startService(
       async () => {
@@ -127,7 +154,12 @@ describe('EngineModule over HTTP', () => {
         class EngineTestModule {}
         return EngineTestModule;
       },
-      { CONFIG_DIR: directory, CONFIG_WATCH_DEBOUNCE_MS: '50', ORCHESTRATOR_ADMIN_TOKEN: 's3cret' },
+      {
+        CONFIG_DIR: directory,
+        CONFIG_WATCH_DEBOUNCE_MS: '50',
+        ORCHESTRATOR_ADMIN_TOKEN: 's3cret',
+        UPLOAD_MAX_BYTES: '1000',
+      },
       { documentExtension: (app) => app.get(EndpointDocumentation) },
     );
   });
@@ -159,6 +191,25 @@ describe('EngineModule over HTTP', () => {
 
   it('passes an undeclared request on unchecked, at the default route', async () => {
     expect(await (await get('/lookup/find-item?id=abc')).json()).toEqual({ id: 'abc', label: 'item abc' });
+  });
+
+  it('streams a multipart file parameter to its source, and refuses a declared size over the limit', async () => {
+    const form = new FormData();
+    form.append('note', 'first');
+    form.append('file', new Blob([Buffer.alloc(600)]), 'small.wav');
+    const res = await fetch(`${service.url}/uploads/upload-item`, { method: 'POST', body: form });
+    expect(await res.json()).toEqual({ filename: 'small.wav', bytes: 600, note: 'first' });
+
+    const large = new FormData();
+    large.append('file', new Blob([Buffer.alloc(2000)]), 'large.wav');
+    const refused = await fetch(`${service.url}/uploads/upload-item`, { method: 'POST', body: large });
+    expect(refused.status).toBe(413);
+    const json = await fetch(`${service.url}/uploads/upload-item`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(json.status).toBe(415);
   });
 
   it('refuses invalid parameters with a 400 listing them', async () => {
@@ -205,6 +256,7 @@ describe('EngineModule over HTTP', () => {
       '/broken/:id',
       '/items/:id',
       '/lookup/find-item',
+      '/uploads/upload-item',
     ]);
   });
 
