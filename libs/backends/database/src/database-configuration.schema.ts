@@ -1,0 +1,171 @@
+import Ajv, { type ErrorObject } from 'ajv';
+
+export const DATABASE_TYPES = ['sqlite', 'postgres'] as const;
+export type DatabaseType = (typeof DATABASE_TYPES)[number];
+export const RESULT_SHAPES = ['one', 'many', 'scalar'] as const;
+export type ResultShape = (typeof RESULT_SHAPES)[number];
+
+export const DEFAULT_MAX_ROWS = 1_000;
+
+/** One connection of `database.yaml`, as written (snake_case). */
+export interface DatabaseConnection {
+  type: DatabaseType;
+  url?: string;
+  host?: string;
+  port?: number;
+  username?: string;
+  password_env?: string;
+  database?: string;
+  path?: string;
+  pool?: { max?: number };
+}
+
+export interface DatabaseOperation {
+  description?: string;
+  connection: string;
+  sql: string;
+  result: ResultShape;
+  max_rows?: number;
+}
+
+export interface DatabaseConfiguration {
+  connections: Record<string, DatabaseConnection>;
+  operations: Record<string, DatabaseOperation>;
+}
+
+const NAME = '^[A-Za-z_][A-Za-z0-9_-]*$';
+
+const connectionSchema = {
+  type: 'object',
+  description:
+    'A database. PostgreSQL by `url` (`postgres://user@host:5432/db`) or by fields; SQLite by `path`. Secrets only through `password_env`.',
+  required: ['type'],
+  additionalProperties: false,
+  properties: {
+    type: { enum: DATABASE_TYPES },
+    url: {
+      type: 'string',
+      pattern: '^postgres(ql)?://[^\\s:@/]*@?[^\\s]*$',
+      description:
+        'PostgreSQL only: `postgres://user@host:port/database`. No password in it: use password_env.',
+    },
+    host: { type: 'string', minLength: 1 },
+    port: { type: 'integer', minimum: 1, maximum: 65_535 },
+    username: { type: 'string', minLength: 1 },
+    password_env: {
+      type: 'string',
+      pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+      description: 'Name of the environment variable holding the password.',
+    },
+    database: { type: 'string', minLength: 1 },
+    path: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'SQLite only: the database file, created on first use (default `${DATA_DIR:-data}/<connection>.sqlite`).',
+    },
+    pool: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { max: { type: 'integer', minimum: 1, maximum: 100 } },
+    },
+  },
+} as const;
+
+const operationSchema = {
+  type: 'object',
+  description:
+    'A named statement. Sources `{ type: database, operation: <name> }` give one param per `:name` in the SQL; values are bound by the driver, never written into the SQL.',
+  required: ['connection', 'sql', 'result'],
+  additionalProperties: false,
+  properties: {
+    description: { type: 'string' },
+    connection: { type: 'string', pattern: NAME, description: 'A connection of `connections`.' },
+    sql: {
+      type: 'string',
+      minLength: 1,
+      description: 'One statement with `:name` parameters (`SELECT … WHERE id = :customer_id`).',
+    },
+    result: {
+      enum: RESULT_SHAPES,
+      description:
+        '`one`: the first row (none is a 404), `many`: the rows, `scalar`: the first column of the first row (null for none).',
+    },
+    max_rows: {
+      type: 'integer',
+      minimum: 1,
+      default: DEFAULT_MAX_ROWS,
+      description: 'At most this many rows are read.',
+    },
+  },
+} as const;
+
+/** The JSON Schema of `database.yaml`, self-contained so that it can be embedded as it is. */
+export const databaseConfigurationSchema = {
+  title: 'Database configuration',
+  description: 'database.yaml: connections and named operations of `database` sources.',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    connections: {
+      type: 'object',
+      propertyNames: { pattern: NAME },
+      additionalProperties: connectionSchema,
+    },
+    operations: {
+      type: 'object',
+      propertyNames: { pattern: NAME },
+      additionalProperties: operationSchema,
+    },
+  },
+} as const;
+
+const validator = new Ajv({ allErrors: true, strictTypes: true }).compile(databaseConfigurationSchema);
+
+/** `database.yaml` as declared (with empty sections for missing ones), or what is wrong with it. */
+export function parseDatabaseConfiguration(
+  definition: unknown,
+): { configuration: DatabaseConfiguration } | { problems: string[] } {
+  const value = definition ?? {};
+  if (!validator(value)) return { problems: readable(validator.errors ?? []) };
+  const { connections = {}, operations = {} } = value as Partial<DatabaseConfiguration>;
+  const problems = Object.entries(connections).flatMap(([name, connection]) =>
+    connectionProblems(connection).map((problem) => `/connections/${name}: ${problem}`),
+  );
+  return problems.length > 0 ? { problems } : { configuration: { connections, operations } };
+}
+
+function connectionProblems(connection: DatabaseConnection): string[] {
+  const postgresOnly = (['url', 'host', 'port', 'username', 'password_env', 'database'] as const).filter(
+    (key) => connection[key] !== undefined,
+  );
+  if (connection.type === 'sqlite') {
+    return postgresOnly.map((key) => `${key} is for postgres connections; a sqlite connection takes path`);
+  }
+  const problems: string[] = [];
+  if (connection.path !== undefined) problems.push('path is for sqlite connections');
+  if (connection.url && /^[^:]+:\/\/[^/@]*:[^/@]*@/.test(connection.url)) {
+    problems.push('url must not hold a password; name its environment variable in password_env');
+  }
+  if (!connection.url && !connection.host) problems.push('a postgres connection needs url or host');
+  return problems;
+}
+
+function readable(errors: ErrorObject[]): string[] {
+  return [
+    ...new Set(
+      errors
+        .filter((error) => error.keyword !== 'if')
+        .map((error) => {
+          const params = error.params as Record<string, unknown>;
+          if (error.keyword === 'additionalProperties') {
+            return `${error.instancePath || '/'}: unknown property ${String(params['additionalProperty'])}`;
+          }
+          if (error.keyword === 'enum') {
+            return `${error.instancePath || '/'}: must be one of: ${(params['allowedValues'] as unknown[]).join(', ')}`;
+          }
+          return `${error.instancePath || '/'}: ${error.message ?? error.keyword}`;
+        }),
+    ),
+  ];
+}

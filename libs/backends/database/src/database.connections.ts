@@ -1,0 +1,89 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { types as pgTypes } from 'pg';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { DatabaseConnection } from './database-configuration.schema';
+import { exactNumber } from './database.rows';
+
+/** PostgreSQL type ids whose text the pool parses differently from pg's defaults. */
+const PG_INT8 = 20;
+const PG_NUMERIC = 1700;
+const PG_DATE = 1082;
+
+const CONNECT_TIMEOUT_MS = 5_000;
+
+interface CachedDataSource {
+  /** Of the definition the DataSource was made for: a reload that changes it gets a new one. */
+  definitionHash: string;
+  ready: Promise<DataSource>;
+}
+
+/**
+ * One TypeORM DataSource per connection of `database.yaml`, created on first use and kept
+ * while its definition stays the same; all are closed on shutdown.
+ */
+@Injectable()
+export class DatabaseConnections implements OnApplicationShutdown {
+  private readonly dataSources = new Map<string, CachedDataSource>();
+
+  constructor(private readonly config: ConfigService) {}
+
+  /** The initialised DataSource of a connection; a failed start is forgotten, so that the next call tries again. */
+  dataSourceFor(name: string, connection: DatabaseConnection): Promise<DataSource> {
+    const definitionHash = createHash('sha256').update(JSON.stringify(connection)).digest('hex');
+    const cached = this.dataSources.get(name);
+    if (cached?.definitionHash === definitionHash) return cached.ready;
+    if (cached) void this.close(cached);
+    const ready = new DataSource(this.optionsFor(name, connection)).initialize();
+    const entry = { definitionHash, ready };
+    this.dataSources.set(name, entry);
+    ready.catch(() => {
+      if (this.dataSources.get(name) === entry) this.dataSources.delete(name);
+    });
+    return ready;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const all = [...this.dataSources.values()];
+    this.dataSources.clear();
+    await Promise.all(all.map((cached) => this.close(cached)));
+  }
+
+  private async close(cached: CachedDataSource): Promise<void> {
+    const dataSource = await cached.ready.catch(() => undefined);
+    if (dataSource?.isInitialized) await dataSource.destroy();
+  }
+
+  private optionsFor(name: string, connection: DatabaseConnection): DataSourceOptions {
+    if (connection.type === 'sqlite') {
+      const dataDirectory = this.config.get<string>('DATA_DIR') || 'data';
+      const database = resolve(connection.path ?? join(dataDirectory, `${name}.sqlite`));
+      mkdirSync(dirname(database), { recursive: true });
+      return { name, type: 'better-sqlite3', database };
+    }
+    const password = connection.password_env ? this.config.get<string>(connection.password_env) : undefined;
+    return {
+      name,
+      type: 'postgres',
+      ...(connection.url !== undefined && { url: connection.url }),
+      ...(connection.host !== undefined && { host: connection.host }),
+      ...(connection.port !== undefined && { port: connection.port }),
+      ...(connection.username !== undefined && { username: connection.username }),
+      ...(connection.database !== undefined && { database: connection.database }),
+      ...(password !== undefined && { password }),
+      ...(connection.pool?.max !== undefined && { poolSize: connection.pool.max }),
+      connectTimeoutMS: CONNECT_TIMEOUT_MS,
+      extra: { types: { getTypeParser: postgresTypeParser } },
+    };
+  }
+}
+
+/** int8 and numeric as numbers when exact, dates as `YYYY-MM-DD` text; pg's defaults otherwise. */
+function postgresTypeParser(oid: number, format?: 'text' | 'binary'): (text: string) => unknown {
+  if (oid === PG_INT8 || oid === PG_NUMERIC) return exactNumber;
+  if (oid === PG_DATE) return (text) => text;
+  return pgTypes.getTypeParser(oid, format ?? 'text') as (text: string) => unknown;
+}
