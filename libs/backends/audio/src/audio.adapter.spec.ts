@@ -1,52 +1,17 @@
 import { Reflector } from '@nestjs/core';
-import { Test, type TestingModule } from '@nestjs/testing';
-import { configurationModule } from '@orchestrator/config';
+import type { TestingModule } from '@nestjs/testing';
 import type { DownstreamError } from '@orchestrator/http';
 import { SOURCE_ADAPTER_TYPE, type SourceCall } from '@orchestrator/sources';
-import { LocalHttpServer, failureOf } from '@orchestrator/testing';
-import busboy from 'busboy';
-import type { IncomingHttpHeaders } from 'node:http';
+import { failureOf } from '@orchestrator/testing';
 import { Readable } from 'node:stream';
 import { firstValueFrom } from 'rxjs';
 import { AudioSourceAdapter } from './audio.adapter';
-import { audioEnvironment } from './audio.config';
-import { AudioModule } from './audio.module';
+import { TranscriptionServiceStandIn, audioModuleFor } from './audio.test-harness';
 
-interface ReceivedUpload {
-  headers: IncomingHttpHeaders;
-  fields: Record<string, string>;
-  file?: { filename: string; mimeType: string; bytes: Buffer };
-}
-
-/** An OpenAI-compatible transcription service played by a local HTTP server, reading each upload. */
-class TranscriptionServiceStandIn extends LocalHttpServer {
-  readonly uploads: ReceivedUpload[] = [];
-  answer: () => { status: number; body: unknown } = () => ({
-    status: 200,
-    body: { text: ' i want to go home ', language: 'english', duration: 1.2, segments: [] },
-  });
-
-  constructor() {
-    super((req, res) => {
-      const upload: ReceivedUpload = { headers: req.headers, fields: {} };
-      const form = busboy({ headers: req.headers });
-      form.on('field', (name, value) => (upload.fields[name] = value));
-      form.on('file', (_name, stream, info) => {
-        const chunks: Buffer[] = [];
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
-          upload.file = { filename: info.filename, mimeType: info.mimeType, bytes: Buffer.concat(chunks) };
-        });
-      });
-      form.on('close', () => {
-        this.uploads.push(upload);
-        const { status, body } = this.answer();
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      });
-      req.pipe(form);
-    });
-  }
-}
+const transcription = {
+  status: 200,
+  body: { text: ' i want to go home ', language: 'english', duration: 1.2, segments: [] },
+};
 
 const recording = () => ({
   stream: Readable.from([Buffer.from('RIFF'), Buffer.from('WAVE')]),
@@ -75,22 +40,20 @@ describe('AudioSourceAdapter against a stand-in transcription service', () => {
 
   beforeAll(async () => {
     await standIn.start();
-    Object.assign(process.env, {
-      TRANSCRIPTION_SERVICE_URL: standIn.url,
+    moduleRef = await audioModuleFor(standIn.url, {
       TRANSCRIPTION_SERVICE_RETRIES: '0',
       TRANSCRIPTION_MODEL: 'whisper-1',
     });
-    moduleRef = await Test.createTestingModule({
-      imports: [configurationModule(audioEnvironment), AudioModule],
-    }).compile();
-    moduleRef.useLogger(false);
     adapter = moduleRef.get(AudioSourceAdapter);
   });
   afterAll(async () => {
     await moduleRef.close();
     await standIn.stop();
   });
-  beforeEach(() => (standIn.uploads.length = 0));
+  beforeEach(() => {
+    standIn.uploads.length = 0;
+    standIn.script = () => transcription;
+  });
 
   const run = (call: SourceCall) => firstValueFrom(adapter.execute(call));
 
@@ -139,7 +102,7 @@ describe('AudioSourceAdapter against a stand-in transcription service', () => {
   );
 
   it('passes the service’s refusal on, naming the source and the service', async () => {
-    standIn.answer = () => ({ status: 415, body: { error: { message: 'Unsupported file format' } } });
+    standIn.script = () => ({ status: 415, body: { error: { message: 'Unsupported file format' } } });
     const error = await failureOf<DownstreamError>(run(callFor({ file: recording() })));
     expect(error).toMatchObject({ status: 415, kind: 'rejected', source: 'transcript' });
     expect(error.message).toBe(

@@ -1,69 +1,11 @@
-import { Test, type TestingModule } from '@nestjs/testing';
-import { configurationModule } from '@orchestrator/config';
-import { LocalHttpServer, failureOf } from '@orchestrator/testing';
-import busboy from 'busboy';
+import type { TestingModule } from '@nestjs/testing';
+import { failureOf } from '@orchestrator/testing';
 import { randomBytes } from 'node:crypto';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
 import { firstValueFrom } from 'rxjs';
 import { AudioClient, isTranscribable } from './audio.client';
-import { audioEnvironment } from './audio.config';
 import { AudioHealthIndicator } from './audio.health';
-import { AudioModule } from './audio.module';
-
-interface ReceivedUpload {
-  url?: string;
-  headers: IncomingHttpHeaders;
-  /** Form fields in the order they came, the file included as `file`. */
-  order: string[];
-  fields: Record<string, string>;
-  file?: { filename: string; mimeType: string; bytes: Buffer };
-}
-
-/**
- * An OpenAI-compatible transcription service played by a local HTTP server: it parses each
- * multipart request as it streams in and answers as each test scripts.
- */
-class TranscriptionServiceStandIn extends LocalHttpServer {
-  readonly uploads: ReceivedUpload[] = [];
-  readonly paths: string[] = [];
-  /** Bytes of the current file received so far, to watch an upload while it streams. */
-  fileBytesSoFar = 0;
-  answer: () => { status: number; body: unknown } = () => ({ status: 200, body: { text: 'hello' } });
-
-  constructor() {
-    super((req, res) => this.receive(req, res));
-  }
-
-  private receive(req: IncomingMessage, res: ServerResponse): void {
-    this.paths.push(`${req.method} ${req.url}`);
-    if (req.method !== 'POST') return void res.writeHead(200).end('{}');
-    const upload: ReceivedUpload = { url: req.url, headers: req.headers, order: [], fields: {} };
-    this.fileBytesSoFar = 0;
-    const form = busboy({ headers: req.headers });
-    form.on('field', (name, value) => {
-      upload.order.push(name);
-      upload.fields[name] = value;
-    });
-    form.on('file', (name, stream, info) => {
-      upload.order.push(name);
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => {
-        chunks.push(chunk);
-        this.fileBytesSoFar += chunk.length;
-      });
-      stream.on('end', () => {
-        upload.file = { filename: info.filename, mimeType: info.mimeType, bytes: Buffer.concat(chunks) };
-      });
-    });
-    form.on('close', () => {
-      this.uploads.push(upload);
-      const { status, body } = this.answer();
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    });
-    req.pipe(form);
-  }
-}
+import { TranscriptionServiceStandIn, audioModuleFor } from './audio.test-harness';
 
 const verboseAnswer = {
   task: 'transcribe',
@@ -83,18 +25,13 @@ describe('AudioClient against a stand-in transcription service', () => {
 
   beforeAll(async () => {
     await standIn.start();
-    Object.assign(process.env, {
-      TRANSCRIPTION_SERVICE_URL: standIn.url,
+    moduleRef = await audioModuleFor(standIn.url, {
       TRANSCRIPTION_SERVICE_TIMEOUT_MS: '5000',
       // Retries allowed, to show that a transcription never uses them.
       TRANSCRIPTION_SERVICE_RETRIES: '2',
       TRANSCRIPTION_SERVICE_HEALTH_PATH: '/v1/models',
       TRANSCRIPTION_MODEL: 'whisper-large-v3',
     });
-    moduleRef = await Test.createTestingModule({
-      imports: [configurationModule(audioEnvironment), AudioModule],
-    }).compile();
-    moduleRef.useLogger(false);
     client = moduleRef.get(AudioClient);
   });
   afterAll(async () => {
@@ -104,7 +41,7 @@ describe('AudioClient against a stand-in transcription service', () => {
   beforeEach(() => {
     standIn.uploads.length = 0;
     standIn.paths.length = 0;
-    standIn.answer = () => ({ status: 200, body: verboseAnswer });
+    standIn.script = () => ({ status: 200, body: verboseAnswer });
   });
 
   const transcribe = (stream: Readable, language?: string) =>
@@ -155,13 +92,13 @@ describe('AudioClient against a stand-in transcription service', () => {
   });
 
   it('answers a body without a transcript text with a 502', async () => {
-    standIn.answer = () => ({ status: 200, body: { transcript: 'hello' } });
+    standIn.script = () => ({ status: 200, body: { transcript: 'hello' } });
     const error = await failureOf(transcribe(Readable.from([Buffer.from('RIFF')])));
     expect(error).toMatchObject({ status: 502, kind: 'bad-gateway', source: 'transcription-service' });
   });
 
   it.each([400, 413, 415])('passes a %i on with the message of the OpenAI error envelope', async (status) => {
-    standIn.answer = () => ({
+    standIn.script = () => ({
       status,
       body: { error: { message: 'Unsupported file format', type: 'invalid_request_error', param: 'file' } },
     });
@@ -171,7 +108,7 @@ describe('AudioClient against a stand-in transcription service', () => {
   });
 
   it('never retries a transcription', async () => {
-    standIn.answer = () => ({ status: 503, body: { error: { message: 'model loading' } } });
+    standIn.script = () => ({ status: 503, body: { error: { message: 'model loading' } } });
     const error = await failureOf(transcribe(Readable.from([Buffer.from('RIFF')])));
     expect(error).toMatchObject({ status: 502, source: 'transcription-service' });
     expect(standIn.uploads).toHaveLength(1);

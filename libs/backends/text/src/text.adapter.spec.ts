@@ -1,58 +1,16 @@
 import { Reflector } from '@nestjs/core';
-import { Test, type TestingModule } from '@nestjs/testing';
-import { configurationModule } from '@orchestrator/config';
+import type { TestingModule } from '@nestjs/testing';
 import type { DownstreamError } from '@orchestrator/http';
 import { SOURCE_ADAPTER_TYPE, type SourceCall } from '@orchestrator/sources';
-import { LocalHttpServer, failureOf, unusedPortUrl } from '@orchestrator/testing';
-import type { IncomingHttpHeaders } from 'node:http';
+import { failureOf, unusedPortUrl } from '@orchestrator/testing';
 import { firstValueFrom } from 'rxjs';
 import { TextSourceAdapter } from './text.adapter';
-import { textEnvironment } from './text.config';
-import { TextModule } from './text.module';
-
-interface Answer {
-  status: number;
-  body: unknown;
-  delayMs?: number;
-}
-
-/** The text-service played by a local HTTP server: records each request and answers as each test scripts. */
-class TextServiceStandIn extends LocalHttpServer {
-  readonly requests: { url?: string; headers: IncomingHttpHeaders; body: unknown }[] = [];
-  answer: () => Answer = () => ({ status: 200, body: analysis });
-
-  constructor() {
-    super((req, res) => {
-      let body = '';
-      req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-      req.on('end', () => {
-        this.requests.push({ url: req.url, headers: req.headers, body: body && JSON.parse(body) });
-        const { status, body: answer, delayMs = 0 } = this.answer();
-        const timer = setTimeout(
-          () => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer)),
-          delayMs,
-        );
-        res.on('close', () => clearTimeout(timer));
-      });
-    });
-  }
-}
+import { TextServiceStandIn, textModuleFor } from './text.test-harness';
 
 const analysis = { sentiment: { score: 0.4, label: 'positive' } };
 
-async function adapterFor(url: string): Promise<TestingModule> {
-  Object.assign(process.env, {
-    TEXT_SERVICE_URL: url,
-    TEXT_SERVICE_TIMEOUT_MS: '5000',
-    TEXT_SERVICE_RETRIES: '0',
-    TEXT_SERVICE_BREAKER_THRESHOLD: '100',
-  });
-  const moduleRef = await Test.createTestingModule({
-    imports: [configurationModule(textEnvironment), TextModule],
-  }).compile();
-  moduleRef.useLogger(false);
-  return moduleRef;
-}
+const adapterFor = (url: string) =>
+  textModuleFor(url, { TEXT_SERVICE_TIMEOUT_MS: '5000', TEXT_SERVICE_RETRIES: '0' });
 
 const callFor = (params: Record<string, unknown>, deadlineInMs = 5_000): SourceCall => ({
   source: 'sentiment',
@@ -84,7 +42,7 @@ describe('TextSourceAdapter against a stand-in text-service', () => {
   });
   beforeEach(() => {
     standIn.requests.length = 0;
-    standIn.answer = () => ({ status: 200, body: analysis });
+    standIn.script = () => ({ status: 200, body: analysis });
   });
 
   const run = (call: SourceCall) => firstValueFrom(adapter.execute(call));
@@ -100,20 +58,26 @@ describe('TextSourceAdapter against a stand-in text-service', () => {
     ).resolves.toEqual(analysis);
     expect(standIn.requests).toEqual([
       {
+        method: 'POST',
         url: '/analyze',
         headers: expect.objectContaining({ 'x-request-id': 'req-3' }),
-        body: { text: 'I love it', language: 'en', analyses: ['sentiment'] },
+        body: expect.any(String),
       },
     ]);
+    expect(JSON.parse(standIn.requests[0].body)).toEqual({
+      text: 'I love it',
+      language: 'en',
+      analyses: ['sentiment'],
+    });
   });
 
   it('leaves out the optional params that have no value', async () => {
     await run(callFor({ text: 'I love it', language: undefined }));
-    expect(standIn.requests[0].body).toEqual({ text: 'I love it' });
+    expect(JSON.parse(standIn.requests[0].body)).toEqual({ text: 'I love it' });
   });
 
   it('passes the service’s 400 on, naming the source and the service', async () => {
-    standIn.answer = () => ({
+    standIn.script = () => ({
       status: 400,
       body: { statusCode: 400, message: 'Invalid request: text (empty)' },
     });
@@ -123,7 +87,7 @@ describe('TextSourceAdapter against a stand-in text-service', () => {
   });
 
   it('gives up at the request deadline with a 504 naming the source', async () => {
-    standIn.answer = () => ({ status: 200, body: analysis, delayMs: 2_000 });
+    standIn.script = () => ({ status: 200, body: analysis, delayMs: 2_000 });
     const error = await failureOf<DownstreamError>(run(callFor({ text: 'slow' }, 100)));
     expect(error).toMatchObject({ status: 504, kind: 'timeout', source: 'sentiment' });
     expect(error.message).toMatch(/^sentiment \(text-service\) did not answer within \d+ ms/);

@@ -1,61 +1,17 @@
-import { Test, type TestingModule } from '@nestjs/testing';
-import { configurationModule } from '@orchestrator/config';
-import { LocalHttpServer, failureOf, unusedPortUrl } from '@orchestrator/testing';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { TestingModule } from '@nestjs/testing';
+import { failureOf, unusedPortUrl } from '@orchestrator/testing';
 import { firstValueFrom } from 'rxjs';
-import { textEnvironment } from './text.config';
 import { TextClient } from './text.client';
 import { TextHealthIndicator } from './text.health';
-import { TextModule } from './text.module';
+import { TextServiceStandIn, textModuleFor, type Answer } from './text.test-harness';
 
-interface Answer {
-  status: number;
-  body?: unknown;
-  rawBody?: string;
-  delayMs?: number;
-}
-
-/** The text-service played by a local HTTP server: answers as each test scripts, records each request. */
-class TextServiceStandIn extends LocalHttpServer {
-  readonly requests: { method?: string; url?: string; headers: IncomingHttpHeaders; body: string }[] = [];
-  script: (hit: number) => Answer = () => ({ status: 200, body: {} });
-
-  constructor() {
-    super((req, res) => this.receive(req, res));
-  }
-
-  private receive(req: IncomingMessage, res: ServerResponse): void {
-    let body = '';
-    req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-    req.on('end', () => {
-      this.requests.push({ method: req.method, url: req.url, headers: req.headers, body });
-      const answer = this.script(this.requests.length);
-      setTimeout(
-        () =>
-          res
-            .writeHead(answer.status, { 'content-type': 'application/json' })
-            .end(answer.rawBody ?? JSON.stringify(answer.body ?? {})),
-        answer.delayMs ?? 0,
-      );
-    });
-  }
-}
-
-async function textModuleFor(url: string): Promise<TestingModule> {
-  Object.assign(process.env, {
-    TEXT_SERVICE_URL: url,
+const textModule = (url: string) =>
+  textModuleFor(url, {
     TEXT_SERVICE_TIMEOUT_MS: '100',
     TEXT_SERVICE_RETRIES: '2',
     TEXT_SERVICE_RETRY_BASE_DELAY_MS: '1',
     TEXT_SERVICE_RETRY_MAX_DELAY_MS: '5',
-    TEXT_SERVICE_BREAKER_THRESHOLD: '100',
   });
-  const moduleRef = await Test.createTestingModule({
-    imports: [configurationModule(textEnvironment), TextModule],
-  }).compile();
-  moduleRef.useLogger(false);
-  return moduleRef;
-}
 
 const analysis = { sentiment: { score: 0.4, label: 'positive' } };
 
@@ -66,7 +22,7 @@ describe('TextClient against a stand-in text-service', () => {
 
   beforeAll(async () => {
     await standIn.start();
-    moduleRef = await textModuleFor(standIn.url);
+    moduleRef = await textModule(standIn.url);
     client = moduleRef.get(TextClient);
   });
   afterAll(async () => {
@@ -142,7 +98,7 @@ describe('TextClient when the text-service is not running', () => {
   let moduleRef: TestingModule;
 
   beforeAll(async () => {
-    moduleRef = await textModuleFor(await unusedPortUrl());
+    moduleRef = await textModule(await unusedPortUrl());
   });
   afterAll(() => moduleRef.close());
 
