@@ -14,7 +14,7 @@ import { validateSync } from 'class-validator';
 import type { Request, Response } from 'express';
 import { AsyncSubject, Observable } from 'rxjs';
 import { AnalyzeAudioOptionsDto } from './analyze-audio.dto';
-import { UPLOAD_MAX_BYTES } from './routing.config';
+import { UPLOAD_MAX_BYTES } from '@orchestrator/config';
 
 const FIELD_MAX_BYTES = 1024;
 const FIELDS_MAX = 16;

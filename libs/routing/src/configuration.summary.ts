@@ -4,7 +4,7 @@ import { AudioClient } from '@orchestrator/backends/audio';
 import { TextClient } from '@orchestrator/backends/text';
 import { displayUrl, type DownstreamConfig } from '@orchestrator/resilience';
 import type { ConfigurationSummaryDto, DownstreamSettingsDto } from './health.dto';
-import { UPLOAD_MAX_BYTES } from './routing.config';
+import { UPLOAD_MAX_BYTES } from '@orchestrator/config';
 
 /** What `/health` tells of the active configuration: enough to diagnose, never a secret. */
 @Injectable()

@@ -18,6 +18,14 @@ export const commonEnvironment: EnvironmentSchema = {
 
 export const portVariable = (defaultPort: number) => Joi.number().port().default(defaultPort);
 
+/** The one limit of every upload the orchestrator takes, routed or declared in YAML. */
+export const UPLOAD_MAX_BYTES = 'UPLOAD_MAX_BYTES';
+
+/** Largest upload accepted, in bytes: 25 MB, OpenAI's own limit. */
+export const uploadEnvironment: EnvironmentSchema = {
+  [UPLOAD_MAX_BYTES]: Joi.number().integer().min(1).default(26_214_400),
+};
+
 /**
  * Validates the environment once, at start-up, against the whole schema. Every invalid
  * variable is listed by name with what is wrong, so that one failed start tells all.

@@ -3,6 +3,8 @@ export {
   commonEnvironment,
   configurationModule,
   portVariable,
+  UPLOAD_MAX_BYTES,
+  uploadEnvironment,
   validateEnvironment,
   type EnvironmentSchema,
 } from './environment';

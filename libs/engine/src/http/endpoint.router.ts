@@ -6,6 +6,7 @@ import {
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { UPLOAD_MAX_BYTES } from '@orchestrator/config';
 import { invalidRequest, requestIdOf } from '@orchestrator/http';
 import busboy from 'busboy';
 import type { NextFunction, Request, Response } from 'express';
@@ -16,7 +17,6 @@ import { EndpointExecutor, type ExecutionOutcome } from '../execution/endpoint.e
 import type { EndpointDefinition, ExecutionRecord } from '../model';
 import { EXECUTION_STORE, type ExecutionStore } from '../tracking/execution.store';
 import { ConfigurationState } from './configuration.state';
-import { UPLOAD_MAX_BYTES } from './engine.config';
 import { fieldErrorsOf, type LiveConfiguration, type RouteMatch } from './live-configuration';
 import { SourceAdapterRegistry } from '../config/source-adapter.registry';
 

@@ -1,10 +1,9 @@
-import type { EnvironmentSchema } from '@orchestrator/config';
+import { uploadEnvironment, type EnvironmentSchema } from '@orchestrator/config';
 import Joi from 'joi';
 
 export const CONFIG_DIR = 'CONFIG_DIR';
 export const CONFIG_WATCH = 'CONFIG_WATCH';
 export const CONFIG_WATCH_DEBOUNCE_MS = 'CONFIG_WATCH_DEBOUNCE_MS';
-export const UPLOAD_MAX_BYTES = 'UPLOAD_MAX_BYTES';
 
 /** Where the YAML endpoints are, and whether edits there are picked up without a restart. */
 export const engineEnvironment: EnvironmentSchema = {
@@ -13,5 +12,5 @@ export const engineEnvironment: EnvironmentSchema = {
   // An editor saves a file in several writes; one reload follows a burst of changes.
   [CONFIG_WATCH_DEBOUNCE_MS]: Joi.number().integer().min(0).default(300),
   // The same variable, and limit, as the routed POST /analyze-audio: one limit for every upload.
-  [UPLOAD_MAX_BYTES]: Joi.number().integer().min(1).default(26_214_400),
+  ...uploadEnvironment,
 };
