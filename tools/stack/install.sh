@@ -43,6 +43,8 @@ install_system() {
 # platform's, so the lockfile cannot list the others; then install from the lockfile with
 # npm install, which still honours every locked version.
 install_npm() {
+  # onnxruntime-node ships its CPU binaries; its install script would only fetch GPU ones from the internet.
+  export ONNXRUNTIME_NODE_INSTALL=skip
   # npm writes node_modules/.package-lock.json at the end of every install.
   if [ -f node_modules/.package-lock.json ] && ! [ package-lock.json -nt node_modules/.package-lock.json ]; then
     return 0
