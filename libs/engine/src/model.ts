@@ -131,6 +131,8 @@ export interface SourceTrace {
   cacheHit: boolean;
   status: SourceStatus;
   error?: { statusCode: number; message: string };
+  /** What the adapter reported beyond the result (`SourceCallContext.annotate`). */
+  details?: Record<string, unknown>;
 }
 
 export type ExecutionStatus = 'ok' | 'degraded' | 'failed';

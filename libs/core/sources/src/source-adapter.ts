@@ -24,6 +24,11 @@ export interface SourceCallContext {
   deadline: number;
   /** The configuration the request began with, so a reload never changes a request in flight. */
   catalog: SourceCatalog;
+  /**
+   * Adds what the adapter learnt beyond the result to the source's trace in the execution record
+   * (a feature store's per-feature statuses, a model's version). Keys of later calls win.
+   */
+  annotate?(details: Record<string, unknown>): void;
 }
 
 /**

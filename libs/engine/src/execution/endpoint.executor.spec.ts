@@ -309,6 +309,33 @@ describe('EndpointExecutor', () => {
       });
     });
 
+    it("keeps what the adapter annotated in the source's trace, later calls' keys winning", async () => {
+      const adapter = new FakeAdapter({
+        orders: (call) => {
+          call.context.annotate?.({ [`item ${String(call.params['id'])}`]: 'seen', last: call.params['id'] });
+          return of(call.params['id']);
+        },
+      });
+      const { run } = executorOf();
+
+      const outcome = await run(
+        endpoint([
+          source('orders', {
+            params: { id: '$order' },
+            foreach: { items: '$request.orders', as: 'order', concurrency: 1 },
+          }),
+        ]),
+        adapter,
+        { orders: [1, 2] },
+      );
+
+      expect(traceOf(outcome.sources, 'orders').details).toEqual({
+        'item 1': 'seen',
+        'item 2': 'seen',
+        last: 2,
+      });
+    });
+
     it('answers an empty list for no items, and fails the source when items are not a list', async () => {
       const adapter = new FakeAdapter({ orders: () => of('never') });
       const definition = endpoint([

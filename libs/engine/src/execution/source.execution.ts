@@ -62,6 +62,7 @@ export class SourceExecution {
   private attempts = 0;
   private calls = 0;
   private cacheHits = 0;
+  private details?: Record<string, unknown>;
 
   constructor(
     private readonly planned: PlannedSource,
@@ -131,6 +132,7 @@ export class SourceExecution {
       cacheHit: this.calls > 0 && this.cacheHits === this.calls,
       status: this.outcome?.status ?? 'skipped',
     };
+    if (this.details) trace.details = this.details;
     const error = this.outcome?.error;
     return error ? { ...trace, error: { statusCode: error.status, message: error.message } } : trace;
   }
@@ -260,7 +262,11 @@ export class SourceExecution {
           type,
           operation,
           params,
-          context: { ...context, signal: AbortSignal.any([context.signal, abandoned.signal]) },
+          context: {
+            ...context,
+            signal: AbortSignal.any([context.signal, abandoned.signal]),
+            annotate: (details) => (this.details = { ...this.details, ...details }),
+          },
         })
         .pipe(finalize(() => abandoned.abort()));
     });

@@ -109,6 +109,14 @@ export class SourceTraceDto implements SourceTrace {
 
   @ApiPropertyOptional({ type: SourceErrorDto })
   error?: SourceErrorDto;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { statuses: { customer_lifetime_value: 'PRESENT', days_since_last_purchase: 'NOT_FOUND' } },
+    description: "What the source's backend reported beyond its result, such as feature statuses",
+  })
+  details?: Record<string, unknown>;
 }
 
 /** One execution of a declared endpoint. */
