@@ -44,6 +44,18 @@ export default [
               sourceTag: 'scope:demo-catalog',
               onlyDependOnLibsWithTags: ['scope:demo-catalog', 'scope:shared'],
             },
+            {
+              sourceTag: 'scope:model-service',
+              onlyDependOnLibsWithTags: ['scope:model-service', 'scope:shared'],
+            },
+            {
+              sourceTag: 'scope:feature-server',
+              onlyDependOnLibsWithTags: ['scope:feature-server', 'scope:shared'],
+            },
+            {
+              sourceTag: 'scope:credit-bureau',
+              onlyDependOnLibsWithTags: ['scope:credit-bureau', 'scope:shared'],
+            },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
           ],
         },

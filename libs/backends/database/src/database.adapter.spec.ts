@@ -1,4 +1,5 @@
 import { ConfigService } from '@nestjs/config';
+import { DEMO_CUSTOMERS, DEMO_MIGRATIONS, DEMO_TRANSACTIONS, migrateAndSeed } from '@orchestrator/demo-data';
 import { DownstreamError } from '@orchestrator/http';
 import type { SourceCall, SourceCatalog } from '@orchestrator/sources';
 import { failureOf, unusedPort } from '@orchestrator/testing';
@@ -11,8 +12,6 @@ import { DataSource } from 'typeorm';
 import type { DatabaseConnection } from './database-configuration.schema';
 import { DatabaseSourceAdapter } from './database.adapter';
 import { DatabaseConnections } from './database.connections';
-import { DEMO_MIGRATIONS } from './demo/demo-schema.migration';
-import { DEMO_CUSTOMERS, DEMO_TRANSACTIONS, migrateAndSeed } from './demo/demo.seed';
 
 const POSTGRES = { host: '127.0.0.1', port: 5432, username: 'postgres' };
 

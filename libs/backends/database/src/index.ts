@@ -13,11 +13,3 @@ export {
 } from './database-configuration.schema';
 export { DatabaseConnections } from './database.connections';
 export { DatabaseModule } from './database.module';
-export { DEMO_MIGRATIONS, DemoSchema1732300000000 } from './demo/demo-schema.migration';
-export {
-  DEMO_ACCOUNTS,
-  DEMO_CUSTOMERS,
-  DEMO_PRODUCTS,
-  DEMO_TRANSACTIONS,
-  migrateAndSeed,
-} from './demo/demo.seed';

@@ -1,5 +1,4 @@
 import type { DataSource } from 'typeorm';
-import { bindStatement } from '../database.statement';
 import { DEMO_MIGRATIONS } from './demo-schema.migration';
 
 type Row = Record<string, string | number | boolean | null>;
@@ -136,9 +135,14 @@ export async function migrateAndSeed(dataSource: DataSource): Promise<void> {
     for (const [table, rows] of tables) {
       for (const row of rows) {
         const columns = Object.keys(row);
-        const insert = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((column) => `:${column}`).join(', ')})`;
-        const statement = bindStatement(type, insert, row);
-        await manager.query(statement.sql, statement.values);
+        const placeholders = columns.map((_, index) => (type === 'postgres' ? `$${index + 1}` : '?'));
+        await manager.query(
+          `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders.join(', ')})`,
+          // SQLite has no boolean: it stores 1 and 0.
+          Object.values(row).map((value) =>
+            typeof value === 'boolean' && type === 'sqlite' ? Number(value) : value,
+          ),
+        );
       }
     }
   });
