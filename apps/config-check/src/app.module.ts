@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ApiModule } from '@orchestrator/backends/api';
 import { AudioModule, audioEnvironment } from '@orchestrator/backends/audio';
+import { DatabaseModule, databaseEnvironment } from '@orchestrator/backends/database';
 import { TextModule, textEnvironment } from '@orchestrator/backends/text';
 import { configurationModule } from '@orchestrator/config';
 import { EndpointConfigurationModule } from '@orchestrator/engine';
@@ -11,9 +12,10 @@ import { EndpointConfigurationModule } from '@orchestrator/engine';
  */
 @Module({
   imports: [
-    configurationModule({ ...textEnvironment, ...audioEnvironment }),
+    configurationModule({ ...textEnvironment, ...audioEnvironment, ...databaseEnvironment }),
     ApiModule,
     AudioModule,
+    DatabaseModule,
     TextModule,
     EndpointConfigurationModule,
   ],

@@ -58,7 +58,7 @@ describe('config:check', () => {
     expect(await checkConfiguration(app, name, tmpdir())).toEqual({
       ok: false,
       lines: [
-        `${name}/domains/customers.yaml:4:32: unknown source type "database"; expected one of: api, audio, text`,
+        `${name}/domains/customers.yaml:4:53: unknown operation get_customer; database.yaml declares none`,
         `${name}/domains/customers.yaml:6:46: unknown integration pricing; integrations/ declares none`,
         `${name}: 2 problems`,
       ],

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ApiModule } from '@orchestrator/backends/api';
 import { AudioModule, audioEnvironment } from '@orchestrator/backends/audio';
+import { DatabaseModule, databaseEnvironment } from '@orchestrator/backends/database';
 import { TextModule, textEnvironment } from '@orchestrator/backends/text';
 import { CompositesModule } from '@orchestrator/composites';
 import { configurationModule, portVariable } from '@orchestrator/config';
@@ -16,6 +17,7 @@ export const ORCHESTRATOR_PORT = 'ORCHESTRATOR_PORT';
       [ORCHESTRATOR_PORT]: portVariable(3000),
       ...textEnvironment,
       ...audioEnvironment,
+      ...databaseEnvironment,
       ...routingEnvironment,
       ...engineEnvironment,
       ...executionTrackingEnvironment,
@@ -24,6 +26,7 @@ export const ORCHESTRATOR_PORT = 'ORCHESTRATOR_PORT';
     TextModule,
     AudioModule,
     ApiModule,
+    DatabaseModule,
     RoutingModule,
     EngineModule,
     CompositesModule,

@@ -31,6 +31,7 @@ export {
   DEFAULT_SETTINGS,
   type ConfigurationLoadOptions,
   type ConfigurationLoadResult,
+  readDatabaseFile,
 } from './config/configuration.loader';
 export { describeSnapshot, formatProblem } from './config/configuration.report';
 export { EndpointConfigurationModule } from './config/endpoint-configuration.module';

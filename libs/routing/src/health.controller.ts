@@ -16,6 +16,7 @@ import {
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
 import { AudioHealthIndicator } from '@orchestrator/backends/audio';
+import { DatabaseHealthIndicator } from '@orchestrator/backends/database';
 import { TextHealthIndicator } from '@orchestrator/backends/text';
 import type { Response } from 'express';
 import { ConfigurationSummary } from './configuration.summary';
@@ -35,6 +36,7 @@ export class HealthController implements BeforeApplicationShutdown {
     private readonly indicators: HealthIndicatorService,
     private readonly text: TextHealthIndicator,
     private readonly audio: AudioHealthIndicator,
+    private readonly database: DatabaseHealthIndicator,
     private readonly configuration: ConfigurationSummary,
   ) {}
 
@@ -47,11 +49,7 @@ export class HealthController implements BeforeApplicationShutdown {
     description: 'A required downstream service is down: the same report',
   })
   async report(@Res({ passthrough: true }) res: Response): Promise<HealthReportDto> {
-    const result = await this.check(res, [
-      () => this.orchestrator(),
-      () => this.text.check(),
-      () => this.audio.check(),
-    ]);
+    const result = await this.check(res, [() => this.orchestrator(), ...this.downstreamChecks()]);
     return { ...result, configuration: this.configuration.summary };
   }
 
@@ -77,7 +75,7 @@ export class HealthController implements BeforeApplicationShutdown {
       res.status(HttpStatus.SERVICE_UNAVAILABLE);
       return { status: 'shutting_down', info: {}, error: {}, details: {} };
     }
-    return this.check(res, [() => this.text.check(), () => this.audio.check()]);
+    return this.check(res, this.downstreamChecks());
   }
 
   /** From here on, readiness fails so that Kubernetes stops routing here before the server closes. */
@@ -95,6 +93,11 @@ export class HealthController implements BeforeApplicationShutdown {
       res.status(HttpStatus.SERVICE_UNAVAILABLE);
       return error.getResponse() as HealthCheckResult;
     }
+  }
+
+  /** Every backend the orchestrator depends on; those not required report without failing. */
+  private downstreamChecks(): HealthIndicatorFunction[] {
+    return [() => this.text.check(), () => this.audio.check(), () => this.database.check()];
   }
 
   private orchestrator(): HealthIndicatorResult {

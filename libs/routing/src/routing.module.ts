@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { AudioModule } from '@orchestrator/backends/audio';
+import { DatabaseModule } from '@orchestrator/backends/database';
 import { TextModule } from '@orchestrator/backends/text';
 import { AnalyzeAudioController } from './analyze-audio.controller';
 import { AnalyzeTextController } from './analyze-text.controller';
@@ -11,7 +12,7 @@ import { TranscribeAndAnalyzeService } from './transcribe-and-analyze.service';
 
 /** The orchestrator's routes to its services: `/analyze-text`, `/analyze-audio` and `/health`. */
 @Module({
-  imports: [TextModule, AudioModule, TerminusModule],
+  imports: [TextModule, AudioModule, DatabaseModule, TerminusModule],
   controllers: [AnalyzeTextController, AnalyzeAudioController, HealthController],
   providers: [AudioUploadReader, TranscribeAndAnalyzeService, ConfigurationSummary],
 })

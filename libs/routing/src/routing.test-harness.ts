@@ -1,6 +1,7 @@
 // Support for this library's specs: the orchestrator's routes over real HTTP, with the
 // downstream services played by local HTTP servers.
 import { audioEnvironment } from '@orchestrator/backends/audio';
+import { databaseEnvironment } from '@orchestrator/backends/database';
 import { textEnvironment } from '@orchestrator/backends/text';
 import { configurationModule } from '@orchestrator/config';
 import { loggingModule } from '@orchestrator/http';
@@ -75,7 +76,12 @@ export function startRouting(env: Record<string, string>): Promise<RunningServic
     async () => ({
       module: RoutingUnderTest,
       imports: [
-        configurationModule({ ...textEnvironment, ...audioEnvironment, ...routingEnvironment }),
+        configurationModule({
+          ...textEnvironment,
+          ...audioEnvironment,
+          ...databaseEnvironment,
+          ...routingEnvironment,
+        }),
         loggingModule('orchestrator'),
         RoutingModule,
       ],

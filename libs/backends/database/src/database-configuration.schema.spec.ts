@@ -56,4 +56,43 @@ describe('parseDatabaseConfiguration', () => {
       ],
     });
   });
+
+  it('lets the url decide the driver, so that one variable switches SQLite for PostgreSQL', () => {
+    const configurationFor = (url: string) =>
+      parseDatabaseConfiguration({ connections: { main: { url, password_env: 'DATABASE_PASSWORD' } } });
+
+    expect(configurationFor('sqlite:data/main.sqlite')).toEqual({
+      configuration: { connections: { main: { type: 'sqlite', path: 'data/main.sqlite' } }, operations: {} },
+    });
+    expect(configurationFor('postgres://shop@db:5432/shop')).toEqual({
+      configuration: {
+        connections: {
+          main: { type: 'postgres', url: 'postgres://shop@db:5432/shop', password_env: 'DATABASE_PASSWORD' },
+        },
+        operations: {},
+      },
+    });
+    expect(
+      parseDatabaseConfiguration({
+        connections: {
+          mixed: { type: 'postgres', url: 'sqlite:data/main.sqlite' },
+          twice: { url: 'sqlite:a.sqlite', path: 'b.sqlite' },
+          neither: { pool: { max: 2 } },
+        },
+      }),
+    ).toEqual({ problems: ['/connections/neither: needs type, or a url whose scheme gives it'] });
+    expect(
+      parseDatabaseConfiguration({
+        connections: {
+          mixed: { type: 'postgres', url: 'sqlite:data/main.sqlite' },
+          twice: { url: 'sqlite:a.sqlite', path: 'b.sqlite' },
+        },
+      }),
+    ).toEqual({
+      problems: [
+        '/connections/mixed: a postgres connection cannot take the sqlite url',
+        '/connections/twice: give the sqlite file as url or as path, not both',
+      ],
+    });
+  });
 });

@@ -7,7 +7,10 @@ export type ResultShape = (typeof RESULT_SHAPES)[number];
 
 export const DEFAULT_MAX_ROWS = 1_000;
 
-/** One connection of `database.yaml`, as written (snake_case). */
+/**
+ * One connection of `database.yaml` (snake_case), as the adapter uses it: `type` is always set,
+ * and a `sqlite:` url has become `path`.
+ */
 export interface DatabaseConnection {
   type: DatabaseType;
   url?: string;
@@ -35,19 +38,21 @@ export interface DatabaseConfiguration {
 
 const NAME = '^[A-Za-z_][A-Za-z0-9_-]*$';
 
+const SQLITE_URL = /^sqlite:(.+)$/;
+
 const connectionSchema = {
   type: 'object',
   description:
-    'A database. PostgreSQL by `url` (`postgres://user@host:5432/db`) or by fields; SQLite by `path`. Secrets only through `password_env`.',
-  required: ['type'],
+    'A database. PostgreSQL by `url` (`postgres://user@host:5432/db`) or by fields; SQLite by `path` or a `sqlite:<path>` url. Secrets only through `password_env`.',
+  anyOf: [{ required: ['type'] }, { required: ['url'] }],
   additionalProperties: false,
   properties: {
-    type: { enum: DATABASE_TYPES },
+    type: { enum: DATABASE_TYPES, description: 'Optional when `url` is given: its scheme decides.' },
     url: {
       type: 'string',
-      pattern: '^postgres(ql)?://[^\\s:@/]*@?[^\\s]*$',
+      pattern: '^(postgres(ql)?://[^\\s:@/]*@?[^\\s]*|sqlite:[^\\s]+)$',
       description:
-        'PostgreSQL only: `postgres://user@host:port/database`. No password in it: use password_env.',
+        '`postgres://user@host:port/database` (no password in it: use password_env) or `sqlite:<path>`. One variable can thus switch the driver: `url: ${DATABASE_URL:-sqlite:data/main.sqlite}`.',
     },
     host: { type: 'string', minLength: 1 },
     port: { type: 'integer', minimum: 1, maximum: 65_535 },
@@ -55,7 +60,8 @@ const connectionSchema = {
     password_env: {
       type: 'string',
       pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
-      description: 'Name of the environment variable holding the password.',
+      description:
+        'Name of the environment variable holding the password (PostgreSQL; ignored when a `sqlite:` url is in use).',
     },
     database: { type: 'string', minLength: 1 },
     path: {
@@ -128,11 +134,47 @@ export function parseDatabaseConfiguration(
 ): { configuration: DatabaseConfiguration } | { problems: string[] } {
   const value = definition ?? {};
   if (!validator(value)) return { problems: readable(validator.errors ?? []) };
-  const { connections = {}, operations = {} } = value as Partial<DatabaseConfiguration>;
-  const problems = Object.entries(connections).flatMap(([name, connection]) =>
-    connectionProblems(connection).map((problem) => `/connections/${name}: ${problem}`),
-  );
+  const { connections: declared = {}, operations = {} } = value as {
+    connections?: Record<string, DeclaredConnection>;
+    operations?: Record<string, DatabaseOperation>;
+  };
+  const connections: Record<string, DatabaseConnection> = {};
+  const problems: string[] = [];
+  for (const [name, connection] of Object.entries(declared)) {
+    const resolved = resolveConnection(connection);
+    if ('problems' in resolved) {
+      problems.push(...resolved.problems.map((problem) => `/connections/${name}: ${problem}`));
+    } else {
+      connections[name] = resolved;
+    }
+  }
   return problems.length > 0 ? { problems } : { configuration: { connections, operations } };
+}
+
+type DeclaredConnection = Omit<DatabaseConnection, 'type'> & { type?: DatabaseType };
+
+/**
+ * The connection with its type settled: a `sqlite:` url becomes `path`, so that one variable
+ * (`url: ${DATABASE_URL:-sqlite:…}`) switches a deployment from the embedded file to PostgreSQL.
+ */
+function resolveConnection(declared: DeclaredConnection): DatabaseConnection | { problems: string[] } {
+  const sqlitePath = declared.url === undefined ? undefined : SQLITE_URL.exec(declared.url)?.[1];
+  const urlType: DatabaseType | undefined =
+    declared.url === undefined ? undefined : sqlitePath === undefined ? 'postgres' : 'sqlite';
+  const type = declared.type ?? urlType ?? 'sqlite';
+  if (urlType && urlType !== type)
+    return { problems: [`a ${type} connection cannot take the ${urlType} url`] };
+  if (sqlitePath === undefined) {
+    const connection = { ...declared, type };
+    const problems = connectionProblems(connection);
+    return problems.length ? { problems } : connection;
+  }
+  if (declared.path !== undefined) return { problems: ['give the sqlite file as url or as path, not both'] };
+  // The password variable stays valid in a configuration that also runs on PostgreSQL.
+  const { url: _url, password_env: _passwordEnv, ...fields } = declared;
+  const connection = { ...fields, type, path: sqlitePath };
+  const problems = connectionProblems(connection);
+  return problems.length ? { problems } : connection;
 }
 
 function connectionProblems(connection: DatabaseConnection): string[] {
@@ -155,11 +197,15 @@ function readable(errors: ErrorObject[]): string[] {
   return [
     ...new Set(
       errors
-        .filter((error) => error.keyword !== 'if')
+        // A connection's anyOf (type or url) is reported once, not as each branch's missing property.
+        .filter((error) => error.keyword !== 'if' && !error.schemaPath.includes('/anyOf/'))
         .map((error) => {
           const params = error.params as Record<string, unknown>;
           if (error.keyword === 'additionalProperties') {
             return `${error.instancePath || '/'}: unknown property ${String(params['additionalProperty'])}`;
+          }
+          if (error.keyword === 'anyOf') {
+            return `${error.instancePath}: needs type, or a url whose scheme gives it`;
           }
           if (error.keyword === 'enum') {
             return `${error.instancePath || '/'}: must be one of: ${(params['allowedValues'] as unknown[]).join(', ')}`;

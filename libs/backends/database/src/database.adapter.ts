@@ -42,6 +42,12 @@ export class DatabaseSourceAdapter implements SourceAdapter {
 
   constructor(private readonly connections: DatabaseConnections) {}
 
+  activate(catalog: SourceCatalog): void {
+    const parsed = parseDatabaseConfiguration(catalog.database);
+    // A configuration that started serving was valid; one without database.yaml declares none.
+    this.connections.declare('configuration' in parsed ? parsed.configuration.connections : {});
+  }
+
   validate(source: SourceDeclarationView, catalog: SourceCatalog): SourceProblem[] {
     const found = findTarget(source.operation, catalog);
     if ('problems' in found) return found.problems.map((message) => ({ path: ['operation'], message }));

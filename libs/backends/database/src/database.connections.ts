@@ -28,8 +28,27 @@ interface CachedDataSource {
 @Injectable()
 export class DatabaseConnections implements OnApplicationShutdown {
   private readonly dataSources = new Map<string, CachedDataSource>();
+  private active: Readonly<Record<string, DatabaseConnection>> = {};
 
   constructor(private readonly config: ConfigService) {}
+
+  /** The connections of the configuration serving now, which the health check probes. */
+  get declared(): Readonly<Record<string, DatabaseConnection>> {
+    return this.active;
+  }
+
+  /**
+   * Follows the configuration serving now: a connection it no longer declares is closed (those
+   * whose definition changed are replaced on their next use).
+   */
+  declare(connections: Readonly<Record<string, DatabaseConnection>>): void {
+    this.active = connections;
+    for (const [name, cached] of this.dataSources) {
+      if (Object.hasOwn(connections, name)) continue;
+      this.dataSources.delete(name);
+      void this.close(cached);
+    }
+  }
 
   /** The initialised DataSource of a connection; a failed start is forgotten, so that the next call tries again. */
   dataSourceFor(name: string, connection: DatabaseConnection): Promise<DataSource> {
@@ -37,7 +56,9 @@ export class DatabaseConnections implements OnApplicationShutdown {
     const cached = this.dataSources.get(name);
     if (cached?.definitionHash === definitionHash) return cached.ready;
     if (cached) void this.close(cached);
-    const ready = new DataSource(this.optionsFor(name, connection)).initialize();
+    const ready = new DataSource(
+      dataSourceOptions(name, connection, (key) => this.config.get<string>(key)),
+    ).initialize();
     const entry = { definitionHash, ready };
     this.dataSources.set(name, entry);
     ready.catch(() => {
@@ -56,29 +77,37 @@ export class DatabaseConnections implements OnApplicationShutdown {
     const dataSource = await cached.ready.catch(() => undefined);
     if (dataSource?.isInitialized) await dataSource.destroy();
   }
+}
 
-  private optionsFor(name: string, connection: DatabaseConnection): DataSourceOptions {
-    if (connection.type === 'sqlite') {
-      const dataDirectory = this.config.get<string>('DATA_DIR') || 'data';
-      const database = resolve(connection.path ?? join(dataDirectory, `${name}.sqlite`));
-      mkdirSync(dirname(database), { recursive: true });
-      return { name, type: 'better-sqlite3', database };
-    }
-    const password = connection.password_env ? this.config.get<string>(connection.password_env) : undefined;
-    return {
-      name,
-      type: 'postgres',
-      ...(connection.url !== undefined && { url: connection.url }),
-      ...(connection.host !== undefined && { host: connection.host }),
-      ...(connection.port !== undefined && { port: connection.port }),
-      ...(connection.username !== undefined && { username: connection.username }),
-      ...(connection.database !== undefined && { database: connection.database }),
-      ...(password !== undefined && { password }),
-      ...(connection.pool?.max !== undefined && { poolSize: connection.pool.max }),
-      connectTimeoutMS: CONNECT_TIMEOUT_MS,
-      extra: { types: { getTypeParser: postgresTypeParser } },
-    };
+/**
+ * TypeORM's options for a connection of `database.yaml`; `variable` reads the environment
+ * (`DATA_DIR`, the variable `password_env` names).
+ */
+export function dataSourceOptions(
+  name: string,
+  connection: DatabaseConnection,
+  variable: (key: string) => string | undefined,
+): DataSourceOptions {
+  if (connection.type === 'sqlite') {
+    const dataDirectory = variable('DATA_DIR') || 'data';
+    const database = resolve(connection.path ?? join(dataDirectory, `${name}.sqlite`));
+    mkdirSync(dirname(database), { recursive: true });
+    return { name, type: 'better-sqlite3', database };
   }
+  const password = connection.password_env ? variable(connection.password_env) : undefined;
+  return {
+    name,
+    type: 'postgres',
+    ...(connection.url !== undefined && { url: connection.url }),
+    ...(connection.host !== undefined && { host: connection.host }),
+    ...(connection.port !== undefined && { port: connection.port }),
+    ...(connection.username !== undefined && { username: connection.username }),
+    ...(connection.database !== undefined && { database: connection.database }),
+    ...(password !== undefined && { password }),
+    ...(connection.pool?.max !== undefined && { poolSize: connection.pool.max }),
+    connectTimeoutMS: CONNECT_TIMEOUT_MS,
+    extra: { types: { getTypeParser: postgresTypeParser } },
+  };
 }
 
 /** int8 and numeric as numbers when exact, dates as `YYYY-MM-DD` text; pg's defaults otherwise. */

@@ -11,5 +11,8 @@ export {
   type DatabaseType,
   type ResultShape,
 } from './database-configuration.schema';
-export { DatabaseConnections } from './database.connections';
+export { DATABASE_REQUIRED, databaseEnvironment } from './database.config';
+export { DatabaseConnections, dataSourceOptions } from './database.connections';
+export { DATABASE_HEALTH_KEY, DatabaseHealthIndicator } from './database.health';
+export { migrateAndSeedConnection } from './database.seed';
 export { DatabaseModule } from './database.module';

@@ -69,6 +69,11 @@ export interface SourceAdapter {
    * a missing parameter), so that a bad configuration is refused before it serves.
    */
   validate?(source: SourceDeclarationView, catalog: SourceCatalog): SourceProblem[];
+  /**
+   * Told the catalog of each configuration that starts serving, so that the adapter can follow
+   * it outside calls (open, check or close the connections it declares).
+   */
+  activate?(catalog: SourceCatalog): void;
   /** Whether a failed call may be repeated (reads are, an upload stream or a payment is not). */
   idempotent?(source: SourceDeclarationView, catalog: SourceCatalog): boolean;
   /**

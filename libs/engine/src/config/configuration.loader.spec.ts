@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EndpointDefinition } from '../model';
-import { ConfigurationLoader, DEFAULT_SETTINGS } from './configuration.loader';
+import { ConfigurationLoader, DEFAULT_SETTINGS, readDatabaseFile } from './configuration.loader';
 import { formatProblem } from './configuration.report';
 import { ConfigurationDirectories, adaptersOf, fakeAdapter, lines } from './configuration.test-harness';
 
@@ -692,6 +692,49 @@ describe('ConfigurationLoader', () => {
       expect(problems.map(formatProblem)).toEqual([
         '/nonexistent/config: configuration directory /nonexistent/config does not exist; expected a directory with config.yaml, domains/ and integrations/',
       ]);
+    });
+  });
+});
+
+describe('readDatabaseFile', () => {
+  const directories = new ConfigurationDirectories();
+  afterAll(() => directories.removeAll());
+  const databaseFile = lines(
+    'connections:',
+    '  main:',
+    '    url: ${DATABASE_URL:-sqlite:data/main.sqlite}',
+    '    password_env: DATABASE_PASSWORD',
+    '  reporting:',
+    '    url: ${REPORTING_URL}',
+  );
+
+  it('reads database.yaml alone, with the environment replaced', async () => {
+    const directory = await directories.write({
+      'database.yaml': databaseFile,
+      'domains/broken.yaml': 'x: [',
+    });
+
+    expect(await readDatabaseFile(directory, { REPORTING_URL: 'postgres://reports@db/reports' })).toEqual({
+      value: {
+        connections: {
+          main: { url: 'sqlite:data/main.sqlite', password_env: 'DATABASE_PASSWORD' },
+          reporting: { url: 'postgres://reports@db/reports' },
+        },
+      },
+      problems: [],
+    });
+  });
+
+  it('names an unset variable where it is used, and answers nothing for a directory without the file', async () => {
+    const { problems } = await readDatabaseFile(
+      await directories.write({ 'database.yaml': databaseFile }),
+      {},
+    );
+    expect(problems.map(formatProblem)).toEqual([
+      'database.yaml:6:10: environment variable REPORTING_URL is not set; expected it set, or a default as ${REPORTING_URL:-value}',
+    ]);
+    expect(await readDatabaseFile(await directories.write({ 'config.yaml': 'settings: {}\n' }), {})).toEqual({
+      problems: [],
     });
   });
 });

@@ -168,6 +168,24 @@ export class ConfigurationLoader {
   }
 }
 
+/**
+ * `database.yaml` of a configuration directory alone, environment variables replaced: for tools
+ * that act on the databases (the demo seed) without loading endpoints. Undefined when the
+ * directory has none.
+ */
+export async function readDatabaseFile(
+  directory: string,
+  environment: Environment = process.env,
+): Promise<{ value?: Record<string, unknown>; problems: ConfigurationProblem[] }> {
+  const text = await readFile(join(resolve(directory), 'database.yaml'), 'utf8').catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (text === undefined) return { problems: [] };
+  const { read, problems } = readConfigurationFile('database.yaml', text, 'databaseFile', environment);
+  return { value: read.value, problems };
+}
+
 function readConfigurationFile(
   name: string,
   text: string,

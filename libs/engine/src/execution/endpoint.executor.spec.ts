@@ -329,7 +329,7 @@ describe('EndpointExecutor', () => {
         { orders: [1, 2] },
       );
 
-      expect(traceOf(outcome.sources, 'orders').details).toEqual({
+      expect(traceOf(outcome.sources, 'orders')?.details).toEqual({
         'item 1': 'seen',
         'item 2': 'seen',
         last: 2,

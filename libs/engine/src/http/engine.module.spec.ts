@@ -1,7 +1,12 @@
 import { Injectable, Module } from '@nestjs/common';
 import { configurationModule } from '@orchestrator/config';
 import { DownstreamError, loggingModule } from '@orchestrator/http';
-import { SourceAdapterFor, type SourceAdapter, type SourceCall } from '@orchestrator/sources';
+import {
+  SourceAdapterFor,
+  type SourceAdapter,
+  type SourceCall,
+  type SourceCatalog,
+} from '@orchestrator/sources';
 import { startService, type RunningService } from '@orchestrator/testing';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,6 +26,13 @@ import { EndpointDocumentation } from './endpoint.openapi';
 @SourceAdapterFor('echo')
 class EchoAdapter implements SourceAdapter {
   readonly type = 'echo';
+  /** The catalog of each configuration this adapter was told started serving. */
+  readonly activated: SourceCatalog[] = [];
+
+  activate(catalog: SourceCatalog) {
+    this.activated.push(catalog);
+  }
+
   execute({ source, params }: SourceCall) {
     const file = params['file'] as { stream: Readable; filename: string } | undefined;
     if (file) {
@@ -261,9 +273,11 @@ describe('EngineModule over HTTP', () => {
   });
 
   it('refuses an invalid reload whole, and the old configuration keeps serving', async () => {
+    const activations = service.app.get(EchoAdapter).activated.length;
     await writeFile(join(directory, 'domains/shop.yaml'), domain().replace('type: echo', 'type: ech0'));
     const res = await reload();
     expect(res.status).toBe(422);
+    expect(service.app.get(EchoAdapter).activated).toHaveLength(activations);
     expect((await jsonOf<Envelope>(res)).message).toMatch(/domains\/shop\.yaml:\d+:\d+: .*ech0/);
     expect((await get('/items/2')).status).toBe(200);
     const status = await jsonOf<ConfigStatusBody>(
@@ -273,10 +287,15 @@ describe('EngineModule over HTTP', () => {
   });
 
   it('serves and documents a new endpoint after a reload, without a restart', async () => {
+    const { activated } = service.app.get(EchoAdapter);
+    const activations = activated.length;
     await writeFile(join(directory, 'domains/shop.yaml'), domain(renamedEndpoint));
     const res = await reload();
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ applied: true, problems: [] });
+    // At least once: the directory's watcher may have applied the same change too.
+    expect(activated.length).toBeGreaterThan(activations);
+    expect(activated.at(-1)?.settings).toEqual({ request_deadline_ms: 2000 });
     expect(await (await get('/v2/items/4')).json()).toEqual({ id: 4, version: 2 });
     const document = await jsonOf<OpenApiBody>(await get('/docs-json'));
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/items/{id}', '/v2/items/{id}']));

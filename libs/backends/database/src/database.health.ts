@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { readDatabaseHealthConfig, type DatabaseHealthConfig } from './database.config';
+import { DatabaseConnections } from './database.connections';
+
+export const DATABASE_HEALTH_KEY = 'database';
+
+interface ConnectionHealth {
+  type: string;
+  available: boolean;
+  responseTimeMs?: number;
+  message?: string;
+}
+
+/** Every connection the serving configuration declares answers `SELECT 1` within the timeout. */
+@Injectable()
+export class DatabaseHealthIndicator {
+  private readonly settings: DatabaseHealthConfig;
+
+  constructor(
+    private readonly indicators: HealthIndicatorService,
+    private readonly connections: DatabaseConnections,
+    config: ConfigService,
+  ) {
+    this.settings = readDatabaseHealthConfig(config);
+  }
+
+  async check(): Promise<HealthIndicatorResult> {
+    const indicator = this.indicators.check(DATABASE_HEALTH_KEY);
+    const probes = await Promise.all(
+      Object.entries(this.connections.declared).map(
+        async ([name, connection]) => [name, await this.probe(name, connection.type)] as const,
+      ),
+    );
+    const details = { required: this.settings.required, connections: Object.fromEntries(probes) };
+    const healthy = probes.every(([, health]) => health.available);
+    return healthy || !this.settings.required ? indicator.up(details) : indicator.down(details);
+  }
+
+  private async probe(name: string, type: string): Promise<ConnectionHealth> {
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${this.settings.timeoutMs} ms`)),
+        this.settings.timeoutMs,
+      );
+    });
+    try {
+      const connection = this.connections.declared[name];
+      await Promise.race([
+        this.connections.dataSourceFor(name, connection).then((dataSource) => dataSource.query('SELECT 1')),
+        timedOut,
+      ]);
+      return { type, available: true, responseTimeMs: Math.round(performance.now() - started) };
+    } catch (error) {
+      return { type, available: false, message: error instanceof Error ? error.message : String(error) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
