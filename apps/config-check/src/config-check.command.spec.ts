@@ -46,7 +46,7 @@ describe('config:check', () => {
       ok: true,
       lines: [
         expect.stringMatching(
-          /^config: OK, 5 endpoints in 3 domains \(catalog, feedback, speech\), 1 integration, version [0-9a-f]{12}$/,
+          /^config: OK, 5 endpoints in 3 domains \(catalog, feedback, speech\), 2 integrations, version [0-9a-f]{12}$/,
         ),
       ],
     });
