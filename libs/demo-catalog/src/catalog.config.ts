@@ -1,36 +1,24 @@
-import { registerAs } from '@nestjs/config';
-import Joi from 'joi';
+import {
+  secretAndDelayConfig,
+  secretAndDelayEnvironment,
+  type SecretAndDelayConfig,
+} from '@orchestrator/demo-support';
 
 /**
- * The demo catalog's variables, for the app to merge into the one schema it validates at
- * start-up (every key is a Joi schema, as `configurationModule` expects).
+ * `CATALOG_API_TOKEN` is the bearer token every catalog route requires; `CATALOG_API_DELAY_MS` a
+ * wait before every catalog answer (401 and 404 included), for benchmarks and timeout demos.
  */
-export const catalogEnvironment = {
-  /** The bearer token every catalog route requires; an empty value means the default. */
-  CATALOG_API_TOKEN: Joi.string().empty('').default('demo-catalog-token'),
-  /** A wait before every catalog answer (401 and 404 included), for benchmarks and timeout demos. */
-  CATALOG_API_DELAY_MS: Joi.number().integer().min(0).max(600000).default(0),
-} satisfies Record<string, Joi.Schema>;
+const CATALOG_VARIABLES = {
+  secret: 'CATALOG_API_TOKEN',
+  defaultSecret: 'demo-catalog-token',
+  delay: 'CATALOG_API_DELAY_MS',
+} as const;
 
-export interface CatalogConfig {
-  token: string;
-  delayMs: number;
-}
+/** The demo catalog's variables, for the app to merge into the one schema it validates at start-up. */
+export const catalogEnvironment = secretAndDelayEnvironment(CATALOG_VARIABLES);
 
-interface CatalogVariables {
-  CATALOG_API_TOKEN: string;
-  CATALOG_API_DELAY_MS: number;
-}
+/** `secret` is the catalog's bearer token. */
+export type CatalogConfig = SecretAndDelayConfig;
 
-/**
- * The typed `catalog` namespace. It validates the same schema itself, so that defaults and
- * conversions hold even in an app (or a test) that does not validate the whole environment.
- */
-export const catalogConfig = registerAs('catalog', (): CatalogConfig => {
-  const { error, value } = Joi.object<CatalogVariables>(catalogEnvironment).validate(process.env, {
-    allowUnknown: true,
-    abortEarly: false,
-  });
-  if (error) throw new Error(`Invalid catalog configuration: ${error.message}`);
-  return { token: value.CATALOG_API_TOKEN, delayMs: value.CATALOG_API_DELAY_MS };
-});
+/** The typed `catalog` namespace, valid even where the app does not validate the environment. */
+export const catalogConfig = secretAndDelayConfig('catalog', 'catalog', CATALOG_VARIABLES);

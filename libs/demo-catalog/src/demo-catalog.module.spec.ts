@@ -1,40 +1,23 @@
-import { Module } from '@nestjs/common';
-import { configurationModule } from '@orchestrator/config';
-import { loggingModule } from '@orchestrator/http';
-import { startService, type RunningService } from '@orchestrator/testing';
+import { startFeatureModule, timedFetch, type RunningService } from '@orchestrator/testing';
 
 const DELAY_MS = 600;
 
 describe('DemoCatalogModule with its own token and a delay', () => {
   let service: RunningService;
   beforeAll(async () => {
-    service = await startService(
-      async () => {
-        const { DemoCatalogModule } = await import('./demo-catalog.module');
-        const { catalogEnvironment } = await import('./catalog.config');
-        @Module({
-          imports: [
-            configurationModule(catalogEnvironment),
-            loggingModule('demo-catalog'),
-            DemoCatalogModule,
-          ],
-        })
-        class CatalogUnderTest {}
-        return CatalogUnderTest;
-      },
+    service = await startFeatureModule(
+      'demo-catalog',
+      async () => ({
+        module: (await import('./demo-catalog.module')).DemoCatalogModule,
+        environment: (await import('./catalog.config')).catalogEnvironment,
+      }),
       { CATALOG_API_TOKEN: 'another-token', CATALOG_API_DELAY_MS: String(DELAY_MS) },
     );
   });
   afterAll(() => service.app.close());
 
-  const timed = async (path: string, token?: string) => {
-    const started = performance.now();
-    const res = await fetch(`${service.url}${path}`, {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-    });
-    await res.arrayBuffer();
-    return { status: res.status, ms: performance.now() - started };
-  };
+  const timed = (path: string, token?: string) =>
+    timedFetch(`${service.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
   it('holds every catalog answer, refusals included, for CATALOG_API_DELAY_MS', async () => {
     const answers = await Promise.all([

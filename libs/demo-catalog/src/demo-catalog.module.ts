@@ -1,9 +1,9 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Inject, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
-import { catalogConfig } from './catalog.config';
+import { delayMiddleware } from '@orchestrator/demo-support';
+import { type CatalogConfig, catalogConfig } from './catalog.config';
 import { CatalogController } from './catalog.controller';
-import { CatalogDelayMiddleware } from './catalog-delay.middleware';
 import { CatalogHealthController } from './catalog.health';
 import { CatalogStore } from './catalog.store';
 
@@ -18,7 +18,10 @@ import { CatalogStore } from './catalog.store';
   providers: [CatalogStore],
 })
 export class DemoCatalogModule implements NestModule {
+  constructor(@Inject(catalogConfig.KEY) private readonly config: CatalogConfig) {}
+
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(CatalogDelayMiddleware).forRoutes(CatalogController);
+    // Middleware runs before the token guard, so refusals are as slow as answers; health is not held.
+    consumer.apply(delayMiddleware(this.config.delayMs)).forRoutes(CatalogController);
   }
 }

@@ -1,39 +1,32 @@
-import { registerAs } from '@nestjs/config';
-import Joi from 'joi';
+import {
+  secretAndDelayConfig,
+  secretAndDelayEnvironment,
+  type SecretAndDelayConfig,
+} from '@orchestrator/demo-support';
 
 /** The header that carries the API key, as the `credit_bureau` integration's `auth.header` sends it. */
 export const API_KEY_HEADER = 'X-API-Key';
 
 /**
- * The demo credit bureau's variables, for the app to merge into the one schema it validates at
- * start-up (every key is a Joi schema, as `configurationModule` expects).
+ * `CREDIT_BUREAU_API_KEY` is the API key every credit report requires in `X-API-Key`;
+ * `CREDIT_BUREAU_DELAY_MS` a wait before every credit report answer (401, 400 and 404 included),
+ * for timeout demos.
  */
-export const creditBureauEnvironment = {
-  /** The API key every credit report requires in `X-API-Key`; an empty value means the default. */
-  CREDIT_BUREAU_API_KEY: Joi.string().empty('').default('demo-bureau-key'),
-  /** A wait before every credit report answer (401, 400 and 404 included), for timeout demos. */
-  CREDIT_BUREAU_DELAY_MS: Joi.number().integer().min(0).max(600000).default(0),
-} satisfies Record<string, Joi.Schema>;
+const CREDIT_BUREAU_VARIABLES = {
+  secret: 'CREDIT_BUREAU_API_KEY',
+  defaultSecret: 'demo-bureau-key',
+  delay: 'CREDIT_BUREAU_DELAY_MS',
+} as const;
 
-export interface CreditBureauConfig {
-  apiKey: string;
-  delayMs: number;
-}
+/** The demo credit bureau's variables, for the app to merge into the one schema it validates at start-up. */
+export const creditBureauEnvironment = secretAndDelayEnvironment(CREDIT_BUREAU_VARIABLES);
 
-interface CreditBureauVariables {
-  CREDIT_BUREAU_API_KEY: string;
-  CREDIT_BUREAU_DELAY_MS: number;
-}
+/** `secret` is the bureau's API key. */
+export type CreditBureauConfig = SecretAndDelayConfig;
 
-/**
- * The typed `creditBureau` namespace. It validates the same schema itself, so that defaults and
- * conversions hold even in an app (or a test) that does not validate the whole environment.
- */
-export const creditBureauConfig = registerAs('creditBureau', (): CreditBureauConfig => {
-  const { error, value } = Joi.object<CreditBureauVariables>(creditBureauEnvironment).validate(process.env, {
-    allowUnknown: true,
-    abortEarly: false,
-  });
-  if (error) throw new Error(`Invalid credit bureau configuration: ${error.message}`);
-  return { apiKey: value.CREDIT_BUREAU_API_KEY, delayMs: value.CREDIT_BUREAU_DELAY_MS };
-});
+/** The typed `creditBureau` namespace, valid even where the app does not validate the environment. */
+export const creditBureauConfig = secretAndDelayConfig(
+  'creditBureau',
+  'credit bureau',
+  CREDIT_BUREAU_VARIABLES,
+);

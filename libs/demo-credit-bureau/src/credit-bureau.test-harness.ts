@@ -1,28 +1,14 @@
-import { Module } from '@nestjs/common';
-import { configurationModule } from '@orchestrator/config';
-import { loggingModule } from '@orchestrator/http';
-import { startService, type RunningService } from '@orchestrator/testing';
+import { startFeatureModule, type RunningService } from '@orchestrator/testing';
 import { creditBureauDocumentation } from './credit-bureau.openapi';
 
-/**
- * Serves `DemoCreditBureauModule` alone over real HTTP, with its variables set to `env`. The
- * module is imported only once `env` is set, as `startService` requires.
- */
+/** Serves `DemoCreditBureauModule` alone over real HTTP, with its variables set to `env`. */
 export function startCreditBureau(env: Record<string, string>): Promise<RunningService> {
-  return startService(
-    async () => {
-      const { DemoCreditBureauModule } = await import('./demo-credit-bureau.module');
-      const { creditBureauEnvironment } = await import('./credit-bureau.config');
-      @Module({
-        imports: [
-          configurationModule(creditBureauEnvironment),
-          loggingModule('credit-bureau'),
-          DemoCreditBureauModule,
-        ],
-      })
-      class CreditBureauUnderTest {}
-      return CreditBureauUnderTest;
-    },
+  return startFeatureModule(
+    'credit-bureau',
+    async () => ({
+      module: (await import('./demo-credit-bureau.module')).DemoCreditBureauModule,
+      environment: (await import('./credit-bureau.config')).creditBureauEnvironment,
+    }),
     env,
     { documentExtension: () => creditBureauDocumentation },
   );

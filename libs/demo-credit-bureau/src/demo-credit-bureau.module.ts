@@ -1,9 +1,9 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Inject, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
+import { delayMiddleware } from '@orchestrator/demo-support';
 import { CreditBureauController } from './credit-bureau.controller';
-import { creditBureauConfig } from './credit-bureau.config';
-import { CreditBureauDelayMiddleware } from './credit-bureau-delay.middleware';
+import { type CreditBureauConfig, creditBureauConfig } from './credit-bureau.config';
 import { CreditBureauHealthController } from './credit-bureau.health';
 import { CreditReportStore } from './credit-report.store';
 
@@ -17,7 +17,10 @@ import { CreditReportStore } from './credit-report.store';
   providers: [CreditReportStore],
 })
 export class DemoCreditBureauModule implements NestModule {
+  constructor(@Inject(creditBureauConfig.KEY) private readonly config: CreditBureauConfig) {}
+
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(CreditBureauDelayMiddleware).forRoutes(CreditBureauController);
+    // Middleware runs before the API key guard, so refusals are as slow as answers; health is not held.
+    consumer.apply(delayMiddleware(this.config.delayMs)).forRoutes(CreditBureauController);
   }
 }

@@ -1,3 +1,5 @@
 export { failureOf } from './failure-of';
 export { LocalHttpServer, unusedPort, unusedPortUrl } from './local-http-server';
+export { startFeatureModule, type FeatureModule } from './start-feature-module';
 export { startService, type RunningService } from './start-service';
+export { timedFetch, type TimedAnswer } from './timed-fetch';
