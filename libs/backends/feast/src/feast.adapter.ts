@@ -1,0 +1,158 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { DownstreamError } from '@orchestrator/http';
+import {
+  SourceAdapterFor,
+  shapeProblems,
+  withinSourceCall,
+  type SourceAdapter,
+  type SourceCall,
+  type SourceDeclarationView,
+  type SourceProblem,
+  type SourceShape,
+} from '@orchestrator/sources';
+import { Observable, defer, map, of, tap } from 'rxjs';
+import { FeastClient } from './feast.client';
+import { FEATURE_SERVER } from './feast.config';
+import type { EntityValue, FeatureStatus, OnlineFeatures } from './feast.dto';
+
+export const FEAST_SOURCE_TYPE = 'feast';
+const FEAST_SOURCE_SHAPE: SourceShape = {
+  operations: ['online_features'],
+  required: ['entities'],
+  optional: ['features', 'feature_service', 'full_feature_names'],
+};
+const FEATURE_REFERENCE = /^[^:\s]+:[^:\s]+$/;
+
+type Row = Record<string, unknown>;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A value resolved when the request runs (`$request.features`), which only then can be checked. */
+const isReference = (value: unknown) => typeof value === 'string' && value.startsWith('$');
+
+/**
+ * Sources of type `feast`: `online_features` (the default operation) reads online features from
+ * a Feast feature server, by `features` (`<feature_view>:<feature>` references) or by
+ * `feature_service`, for the `entities` given as join key → id. With single ids it answers the
+ * one row (`{ customer_id, customer_lifetime_value, … }`); with lists of ids (a batch lookup) the
+ * rows in request order. Missing values are `null`; their statuses (NOT_FOUND, NULL_VALUE…) go
+ * to the source's trace.
+ */
+@Injectable()
+@SourceAdapterFor(FEAST_SOURCE_TYPE)
+export class FeastSourceAdapter implements SourceAdapter {
+  readonly type = FEAST_SOURCE_TYPE;
+
+  constructor(private readonly client: FeastClient) {}
+
+  validate(source: SourceDeclarationView): SourceProblem[] {
+    const { features, feature_service: featureService, entities } = source.params;
+    const problems = shapeProblems(source, FEAST_SOURCE_SHAPE);
+    if ((features === undefined) === (featureService === undefined)) {
+      problems.push({ path: ['params'], message: 'feast sources need either features or feature_service' });
+    }
+    if (features !== undefined && !isReference(features)) {
+      if (!Array.isArray(features)) {
+        problems.push({
+          path: ['params', 'features'],
+          message: 'features must be a list of <feature_view>:<feature> references',
+        });
+      } else {
+        features.forEach((feature, index) => {
+          if (!isReference(feature) && !(typeof feature === 'string' && FEATURE_REFERENCE.test(feature))) {
+            problems.push({
+              path: ['params', 'features', index],
+              message: `${JSON.stringify(feature)} is not a <feature_view>:<feature> reference`,
+            });
+          }
+        });
+      }
+    }
+    if (featureService !== undefined && typeof featureService !== 'string') {
+      problems.push({ path: ['params', 'feature_service'], message: 'feature_service must be a name' });
+    }
+    if (entities !== undefined && (!isRecord(entities) || !Object.keys(entities).length)) {
+      problems.push({
+        path: ['params', 'entities'],
+        message: 'entities must map each join key to an id or a list of ids',
+      });
+    }
+    return problems;
+  }
+
+  /** Reading features changes nothing. */
+  idempotent(): boolean {
+    return true;
+  }
+
+  execute(call: SourceCall): Observable<Row | Row[]> {
+    return defer(() => this.lookUp(call)).pipe(withinSourceCall(call, FEATURE_SERVER));
+  }
+
+  private lookUp(call: SourceCall): Observable<Row | Row[]> {
+    const { features, feature_service, full_feature_names } = call.params;
+    const { entities, batch } = entityColumnsOf(call.source, call.params['entities']);
+    if (batch && Object.values(entities).every((ids) => !ids.length)) return of([]);
+    return this.client
+      .onlineFeatures(
+        {
+          features: features as string[] | undefined,
+          featureService: feature_service as string | undefined,
+          entities,
+          fullFeatureNames: full_feature_names as boolean | undefined,
+        },
+        { requestId: call.context.requestId },
+      )
+      .pipe(
+        tap(({ statuses }) => annotateStatuses(call, statuses, batch)),
+        map(({ rows }: OnlineFeatures) => (batch ? rows : rows[0])),
+      );
+  }
+}
+
+/**
+ * Feast's entity columns from the source's `entities`: single ids make one row, lists of ids (all
+ * of one length) a batch. Mixing both is refused, as a single id cannot tell which rows it is for.
+ */
+function entityColumnsOf(
+  source: string,
+  entities: unknown,
+): { entities: Record<string, EntityValue[]>; batch: boolean } {
+  const refuse = (message: string) =>
+    new DownstreamError(source, 'rejected', `${source}: ${message}`, {
+      downstreamStatus: HttpStatus.BAD_REQUEST,
+    });
+  if (!isRecord(entities) || !Object.keys(entities).length) {
+    throw refuse('entities must map each join key to an id or a list of ids');
+  }
+  const lists = Object.values(entities).filter(Array.isArray);
+  if (!lists.length) {
+    return {
+      entities: Object.fromEntries(Object.entries(entities).map(([key, id]) => [key, [id as EntityValue]])),
+      batch: false,
+    };
+  }
+  if (lists.length !== Object.keys(entities).length) {
+    throw refuse('entities mixes single ids and lists of ids; give every join key a list for a batch lookup');
+  }
+  if (new Set(lists.map((ids) => ids.length)).size > 1) {
+    throw refuse('every join key of a batch lookup needs as many ids as the others');
+  }
+  return { entities: entities as Record<string, EntityValue[]>, batch: true };
+}
+
+/**
+ * Puts the statuses that are not PRESENT in the source's trace, compactly: per feature, the
+ * status of a single row, or the statuses of every row of a batch in which any is missing.
+ */
+function annotateStatuses(call: SourceCall, statuses: Record<string, FeatureStatus>[], batch: boolean): void {
+  const names = [...new Set(statuses.flatMap((row) => Object.keys(row)))];
+  const missing = names.filter((name) => statuses.some((row) => row[name] !== 'PRESENT'));
+  if (!missing.length) return;
+  call.context.annotate?.({
+    statuses: Object.fromEntries(
+      missing.map((name) => [name, batch ? statuses.map((row) => row[name]) : statuses[0][name]]),
+    ),
+  });
+}

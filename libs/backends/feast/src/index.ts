@@ -1,0 +1,13 @@
+export { FEAST_SOURCE_TYPE, FeastSourceAdapter } from './feast.adapter';
+export { FeastClient } from './feast.client';
+export { FEATURE_SERVER, feastEnvironment } from './feast.config';
+export type {
+  EntityValue,
+  FeatureStatus,
+  GetOnlineFeaturesRequestDto,
+  GetOnlineFeaturesResponseDto,
+  OnlineFeatures,
+  OnlineFeaturesQuery,
+} from './feast.dto';
+export { FeastHealthIndicator } from './feast.health';
+export { FeastModule } from './feast.module';

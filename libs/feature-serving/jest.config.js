@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../jest.preset.js'),
+  displayName: 'feature-serving',
+  coverageDirectory: '../../coverage/libs/feature-serving',
+};

@@ -1,0 +1,86 @@
+// Support for this library's specs: demo databases on SQLite and PostgreSQL, and the feature
+// server started over real HTTP on one of them.
+import { DEMO_MIGRATIONS, migrateAndSeed } from '@orchestrator/demo-data';
+import { startFeatureModule, type RunningService } from '@orchestrator/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { featureServerEnvironment } from './feature-server.config';
+import { FeatureServingModule } from './feature-serving.module';
+
+/** A customer of the demo shop's table with no account and no purchase, which the seed lacks. */
+export const QUIET_CUSTOMER = {
+  id: 'cus-quiet',
+  name: 'Quiet Customer',
+  email: 'quiet@example.com',
+  segment: 'new',
+  country: 'FR',
+  created_at: '2024-06-20T10:00:00.000Z',
+};
+
+/** A database of the run's own, seeded with the demo data and the quiet customer, then dropped. */
+export interface DemoDatabase {
+  /** `FEATURE_SERVER_DATABASE_URL` for it. */
+  url: string;
+  create(): Promise<void>;
+  drop(): Promise<void>;
+}
+
+export function sqliteDemoDatabase(): DemoDatabase {
+  const directory = mkdtempSync(join(tmpdir(), 'feature-serving-'));
+  const path = join(directory, 'main.sqlite');
+  return {
+    url: `sqlite:${path}`,
+    create: () => seed({ type: 'better-sqlite3', database: path }, '?'),
+    drop: async () => rmSync(directory, { recursive: true, force: true }),
+  };
+}
+
+const POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres' };
+
+export function postgresDemoDatabase(): DemoDatabase {
+  const database = `feature_serving_test_${process.pid}_${Date.now()}`;
+  const asAdmin = async (sql: string) => {
+    const client = new Client({ ...POSTGRES, database: 'postgres' });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    url: `postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port}/${database}`,
+    create: async () => {
+      await asAdmin(`CREATE DATABASE ${database}`);
+      await seed({ type: 'postgres', ...POSTGRES, username: POSTGRES.user, database }, '$');
+    },
+    drop: () => asAdmin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
+  };
+}
+
+async function seed(options: DataSourceOptions, placeholder: '?' | '$'): Promise<void> {
+  const dataSource = await new DataSource({ ...options, migrations: DEMO_MIGRATIONS }).initialize();
+  try {
+    await migrateAndSeed(dataSource);
+    const columns = Object.keys(QUIET_CUSTOMER);
+    const placeholders = columns.map((_, index) => (placeholder === '$' ? `$${index + 1}` : '?'));
+    await dataSource.query(
+      `INSERT INTO customers (${columns.join(', ')}) VALUES (${placeholders.join(', ')})`,
+      Object.values(QUIET_CUSTOMER),
+    );
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** The feature serving module served over HTTP with the given `FEATURE_SERVER_*` variables. */
+export function startFeatureServer(environment: Record<string, string>): Promise<RunningService> {
+  return startFeatureModule(
+    'feature-server',
+    async () => ({ module: FeatureServingModule, environment: featureServerEnvironment }),
+    environment,
+  );
+}
