@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { ApiModule } from '@orchestrator/backends/api';
 import { AudioModule, audioEnvironment } from '@orchestrator/backends/audio';
 import { DatabaseModule, databaseEnvironment } from '@orchestrator/backends/database';
+import { FeastModule, feastEnvironment } from '@orchestrator/backends/feast';
+import { ModelModule, modelEnvironment } from '@orchestrator/backends/model';
 import { TextModule, textEnvironment } from '@orchestrator/backends/text';
 import { configurationModule } from '@orchestrator/config';
 import { EndpointConfigurationModule } from '@orchestrator/engine';
@@ -12,10 +14,18 @@ import { EndpointConfigurationModule } from '@orchestrator/engine';
  */
 @Module({
   imports: [
-    configurationModule({ ...textEnvironment, ...audioEnvironment, ...databaseEnvironment }),
+    configurationModule({
+      ...textEnvironment,
+      ...audioEnvironment,
+      ...databaseEnvironment,
+      ...feastEnvironment,
+      ...modelEnvironment,
+    }),
     ApiModule,
     AudioModule,
     DatabaseModule,
+    FeastModule,
+    ModelModule,
     TextModule,
     EndpointConfigurationModule,
   ],

@@ -16,6 +16,7 @@ describe('config:check', () => {
   beforeAll(async () => {
     // The example's integration reads its token from there, and an unset one is refused.
     process.env['CATALOG_API_TOKEN'] = 'example-token';
+    process.env['CREDIT_BUREAU_API_KEY'] = 'example-key';
     app = await NestFactory.createApplicationContext(AppModule, { logger: false });
     broken = await mkdtemp(join(tmpdir(), 'config-check-'));
     await mkdir(join(broken, 'domains'));
@@ -46,7 +47,7 @@ describe('config:check', () => {
       ok: true,
       lines: [
         expect.stringMatching(
-          /^config: OK, 5 endpoints in 3 domains \(catalog, feedback, speech\), 2 integrations, version [0-9a-f]{12}$/,
+          /^config: OK, 12 endpoints in 4 domains \(catalog, customers, feedback, speech\), 2 integrations, version [0-9a-f]{12}$/,
         ),
       ],
     });

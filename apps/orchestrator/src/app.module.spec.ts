@@ -1,5 +1,7 @@
 import { EndpointDocumentation } from '@orchestrator/engine';
 import { startService, type RunningService, unusedPortUrl } from '@orchestrator/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 interface OpenApi {
@@ -9,6 +11,7 @@ interface OpenApi {
 describe('orchestrator over HTTP, its services down', () => {
   let service: RunningService;
   let nowhere: string;
+  const dataDirectory = mkdtempSync(join(tmpdir(), 'orchestrator-spec-'));
 
   beforeAll(async () => {
     nowhere = await unusedPortUrl();
@@ -17,6 +20,10 @@ describe('orchestrator over HTTP, its services down', () => {
       {
         TEXT_SERVICE_URL: nowhere,
         TRANSCRIPTION_SERVICE_URL: nowhere,
+        FEATURE_SERVER_URL: nowhere,
+        MODEL_SERVICE_URL: nowhere,
+        DATABASE_URL: `sqlite:${join(dataDirectory, 'main.sqlite')}`,
+        CREDIT_BUREAU_API_KEY: 'spec-key',
         CONFIG_DIR: join(__dirname, '..', '..', '..', 'config'),
         CONFIG_WATCH: 'false',
         CATALOG_API_TOKEN: 'spec-token',
@@ -24,7 +31,10 @@ describe('orchestrator over HTTP, its services down', () => {
       { documentExtension: (app) => app.get(EndpointDocumentation) },
     );
   });
-  afterAll(() => service.app.close());
+  afterAll(async () => {
+    await service.app.close();
+    rmSync(dataDirectory, { recursive: true, force: true });
+  });
 
   it('documents its routes with their error responses', async () => {
     const openApi = (await (await fetch(`${service.url}/docs-json`)).json()) as OpenApi;
@@ -38,7 +48,15 @@ describe('orchestrator over HTTP, its services down', () => {
       '/analyze-text',
       '/catalog/get-product-overview/{product_id}',
       '/catalog/product-snapshot/{product_id}',
+      '/composites/credit-risk/{customer_id}',
       '/composites/product-snapshot/{product_id}',
+      '/customers/features',
+      '/customers/{customer_id}',
+      '/customers/{customer_id}/360',
+      '/customers/{customer_id}/credit-risk',
+      '/customers/{customer_id}/credit-score',
+      '/customers/{customer_id}/features',
+      '/customers/{customer_id}/recommendations',
       '/executions',
       '/executions/{id}',
       '/feedback/analyze-feedback',
@@ -58,7 +76,7 @@ describe('orchestrator over HTTP, its services down', () => {
     });
   });
 
-  it('reports both services down in a 503 health report', async () => {
+  it('reports every service down in a 503 health report', async () => {
     const res = await fetch(`${service.url}/health`);
     const body = (await res.json()) as {
       status: string;
@@ -66,7 +84,13 @@ describe('orchestrator over HTTP, its services down', () => {
     };
     expect(res.status).toBe(503);
     expect(body.status).toBe('error');
-    expect(Object.keys(body.error).sort()).toEqual(['text-service', 'transcription-service']);
+    // The database is an empty SQLite file, which answers; the services are all down.
+    expect(Object.keys(body.error).sort()).toEqual([
+      'feature-server',
+      'model-service',
+      'text-service',
+      'transcription-service',
+    ]);
     expect(body.error['text-service']).toMatchObject({
       url: nowhere,
       message: expect.stringContaining('ECONNREFUSED'),

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { ApiModule } from '@orchestrator/backends/api';
 import { AudioModule, audioEnvironment } from '@orchestrator/backends/audio';
 import { DatabaseModule, databaseEnvironment } from '@orchestrator/backends/database';
+import { FeastModule, feastEnvironment } from '@orchestrator/backends/feast';
+import { ModelModule, modelEnvironment } from '@orchestrator/backends/model';
 import { TextModule, textEnvironment } from '@orchestrator/backends/text';
 import { CompositesModule } from '@orchestrator/composites';
 import { configurationModule, portVariable } from '@orchestrator/config';
@@ -18,6 +20,8 @@ export const ORCHESTRATOR_PORT = 'ORCHESTRATOR_PORT';
       ...textEnvironment,
       ...audioEnvironment,
       ...databaseEnvironment,
+      ...feastEnvironment,
+      ...modelEnvironment,
       ...routingEnvironment,
       ...engineEnvironment,
       ...executionTrackingEnvironment,
@@ -27,6 +31,8 @@ export const ORCHESTRATOR_PORT = 'ORCHESTRATOR_PORT';
     AudioModule,
     ApiModule,
     DatabaseModule,
+    FeastModule,
+    ModelModule,
     RoutingModule,
     EngineModule,
     CompositesModule,

@@ -1,6 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ApiModule } from '@orchestrator/backends/api';
+import { DatabaseModule } from '@orchestrator/backends/database';
+import { FeastModule } from '@orchestrator/backends/feast';
+import { ModelModule } from '@orchestrator/backends/model';
 import { EngineModule } from '@orchestrator/engine';
+import { CompositeContext } from './composite.context';
+import { CreditRiskComposite } from './credit-risk/credit-risk.composite';
+import { CreditRiskController } from './credit-risk/credit-risk.controller';
 import { ProductSnapshotComposite } from './product-snapshot/product-snapshot.composite';
 import { ProductSnapshotController } from './product-snapshot/product-snapshot.controller';
 
@@ -9,9 +15,9 @@ import { ProductSnapshotController } from './product-snapshot/product-snapshot.c
  * the same source adapters as the YAML endpoints, with the engine's live configuration.
  */
 @Module({
-  imports: [ApiModule, EngineModule],
-  controllers: [ProductSnapshotController],
-  providers: [ProductSnapshotComposite],
-  exports: [ProductSnapshotComposite],
+  imports: [ApiModule, DatabaseModule, FeastModule, ModelModule, EngineModule],
+  controllers: [ProductSnapshotController, CreditRiskController],
+  providers: [CompositeContext, ProductSnapshotComposite, CreditRiskComposite],
+  exports: [ProductSnapshotComposite, CreditRiskComposite],
 })
 export class CompositesModule {}

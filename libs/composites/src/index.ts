@@ -4,3 +4,8 @@ export {
   ProductSnapshotComposite,
   type ProductSnapshotQuery,
 } from './product-snapshot/product-snapshot.composite';
+export {
+  CreditRiskComposite,
+  creditDecision,
+  type CreditRiskQuery,
+} from './credit-risk/credit-risk.composite';

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { AudioClient } from '@orchestrator/backends/audio';
+import { FeastClient } from '@orchestrator/backends/feast';
+import { ModelClient } from '@orchestrator/backends/model';
 import { TextClient } from '@orchestrator/backends/text';
 import { displayUrl, type DownstreamConfig } from '@orchestrator/resilience';
 import type { ConfigurationSummaryDto, DownstreamSettingsDto } from './health.dto';
@@ -11,7 +13,13 @@ import { UPLOAD_MAX_BYTES } from '@orchestrator/config';
 export class ConfigurationSummary {
   readonly summary: ConfigurationSummaryDto;
 
-  constructor(config: ConfigService, text: TextClient, audio: AudioClient) {
+  constructor(
+    config: ConfigService,
+    text: TextClient,
+    audio: AudioClient,
+    feast: FeastClient,
+    model: ModelClient,
+  ) {
     this.summary = {
       logLevel: config.getOrThrow<string>('LOG_LEVEL'),
       uploadMaxBytes: config.getOrThrow<number>(UPLOAD_MAX_BYTES),
@@ -22,6 +30,8 @@ export class ConfigurationSummary {
           healthPath: audio.healthPath,
           model: audio.model,
         },
+        'feature-server': settingsOf(feast.downstream.config),
+        'model-service': settingsOf(model.downstream.config),
       },
     };
   }

@@ -4,21 +4,25 @@ import { StandInService, startRouting } from './routing.test-harness';
 describe('GET /health, /health/live and /health/ready', () => {
   const textService = new StandInService();
   const transcriptionService = new StandInService();
+  const featureServer = new StandInService();
+  const modelService = new StandInService();
   let app: NestExpressApplication;
   let url: string;
 
   beforeAll(async () => {
-    await Promise.all([textService.start(), transcriptionService.start()]);
+    await Promise.all([textService, transcriptionService, featureServer, modelService].map((s) => s.start()));
     ({ app, url } = await startRouting({
       TEXT_SERVICE_URL: textService.url.replace('//', '//analyst:s3cret@'),
       TRANSCRIPTION_SERVICE_URL: transcriptionService.url,
       TRANSCRIPTION_MODEL: 'whisper-large-v3',
+      FEATURE_SERVER_URL: featureServer.url,
+      MODEL_SERVICE_URL: modelService.url,
       UPLOAD_MAX_BYTES: '1048576',
     }));
   });
   afterAll(async () => {
     await app.close();
-    await Promise.all([textService.stop(), transcriptionService.stop()]);
+    await Promise.all([textService, transcriptionService, featureServer, modelService].map((s) => s.stop()));
   });
   beforeEach(() => {
     textService.reset();
@@ -57,6 +61,16 @@ describe('GET /health, /health/live and /health/ready', () => {
       status: 'up',
       url: transcriptionService.url,
     });
+    expect(body.details['feature-server']).toMatchObject({
+      status: 'up',
+      url: featureServer.url,
+      available: true,
+    });
+    expect(body.details['model-service']).toMatchObject({
+      status: 'up',
+      url: modelService.url,
+      available: true,
+    });
     // The engine declares the connections; without it there is none to probe.
     expect(body.details.database).toEqual({ status: 'up', required: true, connections: {} });
     expect(body.configuration).toEqual({
@@ -80,6 +94,8 @@ describe('GET /health, /health/live and /health/ready', () => {
           healthPath: '/health',
           model: 'whisper-large-v3',
         }),
+        'feature-server': expect.objectContaining({ url: featureServer.url, timeoutMs: 2000 }),
+        'model-service': expect.objectContaining({ url: modelService.url, timeoutMs: 5000 }),
       },
     });
     expect(JSON.stringify(body)).not.toContain('s3cret');
@@ -122,6 +138,8 @@ describe('readiness during shutdown', () => {
     const { app, url } = await startRouting({
       TEXT_SERVICE_URL: downstream.url,
       TRANSCRIPTION_SERVICE_URL: downstream.url,
+      FEATURE_SERVER_URL: downstream.url,
+      MODEL_SERVICE_URL: downstream.url,
     });
     expect((await fetch(`${url}/health/ready`)).status).toBe(200);
 

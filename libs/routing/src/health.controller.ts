@@ -17,6 +17,8 @@ import {
 } from '@nestjs/terminus';
 import { AudioHealthIndicator } from '@orchestrator/backends/audio';
 import { DatabaseHealthIndicator } from '@orchestrator/backends/database';
+import { FeastHealthIndicator } from '@orchestrator/backends/feast';
+import { ModelHealthIndicator } from '@orchestrator/backends/model';
 import { TextHealthIndicator } from '@orchestrator/backends/text';
 import type { Response } from 'express';
 import { ConfigurationSummary } from './configuration.summary';
@@ -37,6 +39,8 @@ export class HealthController implements BeforeApplicationShutdown {
     private readonly text: TextHealthIndicator,
     private readonly audio: AudioHealthIndicator,
     private readonly database: DatabaseHealthIndicator,
+    private readonly feast: FeastHealthIndicator,
+    private readonly model: ModelHealthIndicator,
     private readonly configuration: ConfigurationSummary,
   ) {}
 
@@ -97,7 +101,13 @@ export class HealthController implements BeforeApplicationShutdown {
 
   /** Every backend the orchestrator depends on; those not required report without failing. */
   private downstreamChecks(): HealthIndicatorFunction[] {
-    return [() => this.text.check(), () => this.audio.check(), () => this.database.check()];
+    return [
+      () => this.text.check(),
+      () => this.audio.check(),
+      () => this.database.check(),
+      () => this.feast.check(),
+      () => this.model.check(),
+    ];
   }
 
   private orchestrator(): HealthIndicatorResult {

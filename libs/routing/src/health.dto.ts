@@ -56,7 +56,9 @@ export class HealthCheckResultDto {
   @indicators('The entries that are down')
   error?: HealthCheckResult['error'];
 
-  @indicators('Every entry, by name: orchestrator, text-service, transcription-service')
+  @indicators(
+    'Every entry, by name: orchestrator, text-service, transcription-service, database, feature-server, model-service',
+  )
   details!: HealthCheckResult['details'];
 }
 
@@ -91,6 +93,10 @@ export class DownstreamServicesSettingsDto {
   'text-service'!: DownstreamSettingsDto;
   @ApiProperty({ type: TranscriptionSettingsDto })
   'transcription-service'!: TranscriptionSettingsDto;
+  @ApiProperty({ type: DownstreamSettingsDto })
+  'feature-server'!: DownstreamSettingsDto;
+  @ApiProperty({ type: DownstreamSettingsDto })
+  'model-service'!: DownstreamSettingsDto;
 }
 
 /** The active configuration, without secrets. */

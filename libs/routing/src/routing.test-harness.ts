@@ -2,6 +2,8 @@
 // downstream services played by local HTTP servers.
 import { audioEnvironment } from '@orchestrator/backends/audio';
 import { databaseEnvironment } from '@orchestrator/backends/database';
+import { feastEnvironment } from '@orchestrator/backends/feast';
+import { modelEnvironment } from '@orchestrator/backends/model';
 import { textEnvironment } from '@orchestrator/backends/text';
 import { configurationModule } from '@orchestrator/config';
 import { loggingModule } from '@orchestrator/http';
@@ -28,6 +30,9 @@ export interface ReceivedRequest {
   cut: boolean;
 }
 
+/** The health routes of the orchestrator's backends (the model service speaks the Open Inference Protocol). */
+const HEALTH_PATHS = new Set(['/health', '/v2/health/ready']);
+
 /** A downstream service: answers as each test scripts, and records what reached it. */
 export class StandInService extends LocalHttpServer {
   /** Requests as they arrive, health probes excluded. */
@@ -45,7 +50,7 @@ export class StandInService extends LocalHttpServer {
   }
 
   private receive(req: IncomingMessage, res: ServerResponse): void {
-    if (req.method === 'GET' && req.url === '/health') {
+    if (req.method === 'GET' && HEALTH_PATHS.has(req.url ?? '')) {
       return void res.writeHead(this.healthy ? 200 : 503).end(JSON.stringify({ status: 'ok' }));
     }
     const received: ReceivedRequest = {
@@ -80,6 +85,8 @@ export function startRouting(env: Record<string, string>): Promise<RunningServic
           ...textEnvironment,
           ...audioEnvironment,
           ...databaseEnvironment,
+          ...feastEnvironment,
+          ...modelEnvironment,
           ...routingEnvironment,
         }),
         loggingModule('orchestrator'),

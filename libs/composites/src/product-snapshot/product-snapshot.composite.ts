@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { API_SOURCE_TYPE, ApiSourceAdapter } from '@orchestrator/backends/api';
-import { ConfigurationState } from '@orchestrator/engine';
-import type { SourceCallContext } from '@orchestrator/sources';
-import { randomUUID } from 'node:crypto';
 import { Observable, defer, forkJoin } from 'rxjs';
 import type { CompositeCaller } from '../composite-caller.decorator';
+import { CompositeContext } from '../composite.context';
 import type { ProductSnapshotDto } from './product-snapshot.dto';
 
 /** How many of the latest reviews a snapshot holds; `catalog.product_snapshot` asks for as many. */
@@ -24,7 +22,7 @@ export interface ProductSnapshotQuery {
 export class ProductSnapshotComposite {
   constructor(
     private readonly api: ApiSourceAdapter,
-    private readonly configuration: ConfigurationState,
+    private readonly context: CompositeContext,
   ) {}
 
   /**
@@ -37,7 +35,7 @@ export class ProductSnapshotComposite {
     caller: CompositeCaller,
   ): Observable<ProductSnapshotDto> {
     return defer(() => {
-      const context = this.contextFor(caller);
+      const context = this.context.for(caller);
       const call = (source: string, operation: string, params: Record<string, unknown>) =>
         this.api.execute({ source, type: API_SOURCE_TYPE, operation, params, context });
       // The catalog's answers are passed on as they are, as the YAML endpoint passes them on.
@@ -47,20 +45,5 @@ export class ProductSnapshotComposite {
         reviews: call('reviews', 'catalog.list_reviews', { product_id: productId, limit: SNAPSHOT_REVIEWS }),
       }) as Observable<ProductSnapshotDto>;
     });
-  }
-
-  /**
-   * The adapters' context: the live configuration's catalog and deadline, read once per run so
-   * that a reload never changes a run in flight (a YAML request keeps its configuration too).
-   */
-  private contextFor({ requestId, signal }: CompositeCaller): SourceCallContext {
-    const { snapshot } = this.configuration.current;
-    return {
-      requestId,
-      executionId: randomUUID(),
-      signal,
-      deadline: Date.now() + snapshot.settings.requestDeadlineMs,
-      catalog: snapshot.catalog,
-    };
   }
 }

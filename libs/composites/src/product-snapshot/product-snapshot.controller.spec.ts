@@ -1,4 +1,7 @@
 import { Logger, Module } from '@nestjs/common';
+import { databaseEnvironment } from '@orchestrator/backends/database';
+import { feastEnvironment } from '@orchestrator/backends/feast';
+import { modelEnvironment } from '@orchestrator/backends/model';
 import { configurationModule } from '@orchestrator/config';
 import { engineEnvironment, executionTrackingEnvironment } from '@orchestrator/engine';
 import { DownstreamError, loggingModule } from '@orchestrator/http';
@@ -56,7 +59,13 @@ describe('product snapshot, written in code and declared in YAML, over HTTP', ()
       async () => {
         @Module({
           imports: [
-            configurationModule({ ...engineEnvironment, ...executionTrackingEnvironment }),
+            configurationModule({
+              ...engineEnvironment,
+              ...executionTrackingEnvironment,
+              ...databaseEnvironment,
+              ...feastEnvironment,
+              ...modelEnvironment,
+            }),
             loggingModule('composites-test'),
             CompositesModule,
           ],

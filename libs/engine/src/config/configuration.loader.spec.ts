@@ -310,12 +310,15 @@ describe('ConfigurationLoader', () => {
 
     it('loads the repository’s example configuration', async () => {
       const exampleAdapters = adaptersOf(
-        fakeAdapter(
-          'api',
-          ['get_product', 'get_supplier', 'list_reviews', 'get_stock'].map((name) => `catalog.${name}`),
-        ),
+        fakeAdapter('api', [
+          ...['get_product', 'get_supplier', 'list_reviews', 'get_stock'].map((name) => `catalog.${name}`),
+          'credit_bureau.get_credit_report',
+        ]),
         fakeAdapter('text', ['analyze']),
         fakeAdapter('audio', ['transcribe']),
+        fakeAdapter('database'),
+        fakeAdapter('feast'),
+        fakeAdapter('model'),
       );
       const { snapshot, problems } = await loader.load(
         join(__dirname, '../../../../config'),
@@ -332,6 +335,13 @@ describe('ConfigurationLoader', () => {
         ['GET', '/products/:product_id', ['api']],
         ['GET', '/catalog/get-product-overview/:product_id', ['api', 'api', 'api', 'api']],
         ['GET', '/catalog/product-snapshot/:product_id', ['api', 'api', 'api']],
+        ['GET', '/customers/:customer_id', ['database', 'database']],
+        ['GET', '/customers/:customer_id/credit-score', ['api']],
+        ['GET', '/customers/:customer_id/features', ['feast']],
+        ['POST', '/customers/features', ['feast']],
+        ['GET', '/customers/:customer_id/360', ['database', 'database', 'database', 'feast', 'api']],
+        ['POST', '/customers/:customer_id/credit-risk', ['database', 'database', 'feast', 'model']],
+        ['GET', '/customers/:customer_id/recommendations', ['feast', 'model', 'database']],
         ['POST', '/feedback/analyze-feedback', ['text']],
         ['POST', '/speech/transcribe-and-analyze', ['audio', 'text']],
       ]);

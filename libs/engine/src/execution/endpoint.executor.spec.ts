@@ -78,10 +78,10 @@ describe('EndpointExecutor', () => {
 
       expect(outcome.body).toEqual({ b: 'b of a-1', c: 'C' });
       const [a, b, c] = ['a', 'b', 'c'].map((name) => adapter.event(name));
+      // Orderings, not durations, so that a loaded machine cannot fail it.
+      expect(c.startedAt).toBeLessThan(a.endedAt as number);
       expect(b.startedAt).toBeGreaterThanOrEqual(a.endedAt as number);
-      expect(b.startedAt).toBeLessThan(120);
       expect(b.endedAt).toBeLessThan(c.endedAt as number);
-      expect(c.startedAt).toBeLessThan(20);
     });
 
     it('calls a source read by several others once', async () => {
