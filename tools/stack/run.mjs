@@ -8,21 +8,26 @@
 // stderr to stderr; the line itself, a JSON log line included, is left whole after the prefix:
 // `npm start | sed 's/^[^|]*| //'` gives back the raw JSON lines.
 //
+// Before the apps start, the demo database is migrated and seeded (db-seed; SQLite under data/
+// unless DATABASE_URL says otherwise) and the demo models are generated into models/ when missing.
+//
 // Environment: `.env` in the workspace root is read when present and the real environment wins
-// over it. TEXT_SERVICE_URL, TRANSCRIPTION_SERVICE_URL and CATALOG_API_URL default to the ports
-// the stack starts the services on; CATALOG_API_TOKEN, which the demo catalog requires and the
-// orchestrator sends, defaults to demo-catalog-token for both. STACK_READY_TIMEOUT_MS (default
-// 60000) bounds the wait for health; STACK_STOP_GRACE_MS (default SHUTDOWN_TIMEOUT_MS + 2000) is
-// how long an app may take to stop before it is killed.
+// over it (stackEnvironment in services.mjs): every downstream URL defaults to the port the stack
+// starts that service on; CATALOG_API_TOKEN and CREDIT_BUREAU_API_KEY, which the demo services
+// require and the orchestrator sends, default to demo-catalog-token and demo-bureau-key.
+// STACK_READY_TIMEOUT_MS (default 60000) bounds the wait for health; STACK_STOP_GRACE_MS (default
+// SHUTDOWN_TIMEOUT_MS + 2000) is how long an app may take to stop before it is killed.
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import {
   APPS,
-  DOWNSTREAM_URL_VARIABLES,
   SHARED_SECRET_DEFAULTS,
   appUrl,
   killOnExit,
   readEnvFile,
+  runStep,
+  stackEnvironment,
   startApp,
   stopAll,
   waitHealthy,
@@ -30,20 +35,13 @@ import {
   workspaceRoot,
 } from './services.mjs';
 
-const env = { ...readEnvFile(join(workspaceRoot, '.env')), ...process.env };
-for (const [app, variable] of Object.entries(DOWNSTREAM_URL_VARIABLES)) {
-  env[variable] ??= appUrl(app, env);
-}
-for (const [variable, value] of Object.entries(SHARED_SECRET_DEFAULTS)) {
-  // An empty value counts as unset, as the services themselves read it.
-  env[variable] ||= value;
-}
+const env = stackEnvironment({ ...readEnvFile(join(workspaceRoot, '.env')), ...process.env });
 const readyTimeoutMs = Number(env.STACK_READY_TIMEOUT_MS ?? 60_000);
 const stopGraceMs = Number(env.STACK_STOP_GRACE_MS ?? Number(env.SHUTDOWN_TIMEOUT_MS ?? 10_000) + 2_000);
 
 const apps = Object.keys(APPS);
 const width = Math.max(...apps.map((app) => app.length));
-const colours = process.stdout.isTTY && !env.NO_COLOR ? [36, 35, 32, 33] : [];
+const colours = process.stdout.isTTY && !env.NO_COLOR ? [36, 35, 32, 33, 34, 91, 92, 96] : [];
 const prefixOf = (app, index) => {
   const label = `${app.padEnd(width)} |`;
   return colours[index] ? `\x1b[${colours[index]}m${label}\x1b[0m ` : `${label} `;
@@ -89,6 +87,17 @@ setInterval(() => {
   if (process.ppid !== parentPid) void shutdown(0, 'the process that started the stack exited');
 }, 500).unref();
 
+try {
+  say(await runStep('dist/apps/db-seed/main.js', [], env));
+  const modelsDir = env.MODELS_DIR || 'models';
+  if (!existsSync(join(workspaceRoot, modelsDir, 'credit_risk'))) {
+    say(await runStep('tools/models/generate-demo-models.mjs', [modelsDir], env));
+  }
+} catch (error) {
+  say(`the stack could not be prepared: ${error.message}`);
+  process.exit(1);
+}
+
 apps.forEach((app, index) => {
   const child = startApp(app, env);
   children.push(child);
@@ -124,6 +133,13 @@ if (!stopping) {
       ? env.CATALOG_API_TOKEN
       : '$CATALOG_API_TOKEN';
   say(`  demo-catalog           ${appUrl('demo-catalog', env)} (Authorization: Bearer ${catalogToken})`);
+  const bureauKey =
+    env.CREDIT_BUREAU_API_KEY === SHARED_SECRET_DEFAULTS.CREDIT_BUREAU_API_KEY
+      ? env.CREDIT_BUREAU_API_KEY
+      : '$CREDIT_BUREAU_API_KEY';
+  say(`  credit-bureau          ${appUrl('credit-bureau', env)} (X-API-Key: ${bureauKey})`);
+  say(`  model-service          ${appUrl('model-service', env)} (Open Inference Protocol v2)`);
+  say(`  feature-server         ${appUrl('feature-server', env)} (Feast HTTP protocol)`);
   say('press Ctrl-C to stop');
   await Promise.all(children.map(whenExited));
 }

@@ -14,6 +14,9 @@ export const workspaceRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const APPS = {
   'text-service': { portVariable: 'TEXT_SERVICE_PORT', defaultPort: 3001 },
   'transcription-service': { portVariable: 'TRANSCRIPTION_SERVICE_PORT', defaultPort: 3002 },
+  'model-service': { portVariable: 'MODEL_SERVICE_PORT', defaultPort: 3003 },
+  'feature-server': { portVariable: 'FEATURE_SERVER_PORT', defaultPort: 6566 },
+  'credit-bureau': { portVariable: 'CREDIT_BUREAU_PORT', defaultPort: 3020 },
   'demo-catalog': { portVariable: 'CATALOG_API_PORT', defaultPort: 3010 },
   orchestrator: { portVariable: 'ORCHESTRATOR_PORT', defaultPort: 3000 },
 };
@@ -22,16 +25,62 @@ export const APPS = {
 export const DOWNSTREAM_URL_VARIABLES = {
   'text-service': 'TEXT_SERVICE_URL',
   'transcription-service': 'TRANSCRIPTION_SERVICE_URL',
+  'model-service': 'MODEL_SERVICE_URL',
+  'feature-server': 'FEATURE_SERVER_URL',
+  'credit-bureau': 'CREDIT_BUREAU_URL',
   'demo-catalog': 'CATALOG_API_URL',
 };
 
 /**
  * The secrets the stack's apps share when the environment does not set them: the demo catalog
- * requires its token, and the orchestrator's `catalog` integration sends it.
+ * and the credit bureau require theirs, and the orchestrator's integrations send them.
  */
 export const SHARED_SECRET_DEFAULTS = {
   CATALOG_API_TOKEN: 'demo-catalog-token',
+  CREDIT_BUREAU_API_KEY: 'demo-bureau-key',
 };
+
+/**
+ * The environment every app of the stack gets: `.env`'s variables under the real ones, each
+ * downstream URL at the port the stack starts that app on, the shared secrets' defaults, and
+ * the feature server reading the database the orchestrator's `main` connection uses.
+ */
+export function stackEnvironment(base) {
+  const env = { ...base };
+  for (const [app, variable] of Object.entries(DOWNSTREAM_URL_VARIABLES)) {
+    env[variable] ??= appUrl(app, env);
+  }
+  for (const [variable, value] of Object.entries(SHARED_SECRET_DEFAULTS)) {
+    // An empty value counts as unset, as the services themselves read it.
+    env[variable] ||= value;
+  }
+  if (env.DATABASE_URL) {
+    env.FEATURE_SERVER_DATABASE_URL ??= env.DATABASE_URL;
+    if (env.DATABASE_PASSWORD) env.FEATURE_SERVER_DATABASE_PASSWORD ??= env.DATABASE_PASSWORD;
+  }
+  return env;
+}
+
+/**
+ * Runs a one-shot tool of the stack (`node <script> <args>`) in the workspace root with `env`;
+ * resolves when it exits 0, rejects with its output otherwise.
+ */
+export function runStep(script, args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(workspaceRoot, script), ...args], {
+      cwd: workspaceRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(output.trim()) : reject(new Error(`${script} exited ${code}: ${output.trim()}`)),
+    );
+  });
+}
 
 /**
  * Reads a dotenv file: `KEY=value` lines, `export ` allowed, `#` comments, values optionally

@@ -10,5 +10,6 @@ export NX_DAEMON=false NX_NO_CLOUD=true
 # espeak-ng and sox are for `npm test`, which synthesises the speech it transcribes.
 bash tools/stack/install.sh system pocketsphinx pocketsphinx-en-us ffmpeg espeak-ng sox
 bash tools/stack/install.sh npm
-npx nx run-many -t build -p orchestrator text-service transcription-service demo-catalog --outputStyle=static
+npx nx run-many -t build -p orchestrator text-service transcription-service model-service feature-server \
+  credit-bureau demo-catalog db-seed --outputStyle=static
 exec node tools/stack/run.mjs
