@@ -1,5 +1,6 @@
 import type { TextAnalysisDto } from '@orchestrator/contracts';
 import type { ErrorEnvelopeDto } from '@orchestrator/http';
+import { unusedPortUrl } from '@orchestrator/testing';
 import { RunningApp, startApp, stopApps } from './support/apps';
 import { getJson, postJson } from './support/http';
 import { HEARD_WORDS, SPOKEN_PHRASE, speak } from './support/speech';
@@ -21,9 +22,14 @@ describe('the stack: orchestrator, text service and transcription service', () =
       startApp('transcription-service'),
       speak(SPOKEN_PHRASE),
     ]);
+    // The customers' backends are customers.spec.ts's business: here they are not required.
     orchestrator = await startApp('orchestrator', {
       TEXT_SERVICE_URL: textService.url,
       TRANSCRIPTION_SERVICE_URL: transcriptionService.url,
+      FEATURE_SERVER_URL: await unusedPortUrl(),
+      FEATURE_SERVER_REQUIRED: 'false',
+      MODEL_SERVICE_URL: await unusedPortUrl(),
+      MODEL_SERVICE_REQUIRED: 'false',
     });
   });
   afterAll(() => stopApps(orchestrator, textService, transcriptionService));

@@ -6,12 +6,21 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CAPTURED_OUTPUTS, type CapturedOutput } from './captured-output';
 
-export type AppName = 'orchestrator' | 'text-service' | 'transcription-service' | 'demo-catalog';
+export type AppName =
+  | 'orchestrator'
+  | 'text-service'
+  | 'transcription-service'
+  | 'demo-catalog'
+  | 'model-service'
+  | 'feature-server'
+  | 'credit-bureau';
 
 export const WORKSPACE_ROOT = join(__dirname, '..', '..', '..', '..');
 
 /** The bearer token the demo catalog requires and the orchestrator's catalog integration sends. */
 export const CATALOG_API_TOKEN = 'e2e-token';
+/** The API key the demo credit bureau requires and the orchestrator's credit_bureau integration sends. */
+export const CREDIT_BUREAU_API_KEY = 'e2e-bureau-key';
 
 const APPS: Record<
   AppName,
@@ -20,11 +29,12 @@ const APPS: Record<
   orchestrator: {
     portVariable: 'ORCHESTRATOR_PORT',
     livenessPath: '/health/live',
-    // The repository's example endpoints; their catalog integration needs a token to load.
+    // The repository's example endpoints; their integrations need their secrets to load.
     defaults: {
       CONFIG_DIR: join(WORKSPACE_ROOT, 'config'),
       CONFIG_WATCH: 'false',
       CATALOG_API_TOKEN,
+      CREDIT_BUREAU_API_KEY,
     },
   },
   'text-service': { portVariable: 'TEXT_SERVICE_PORT', livenessPath: '/health' },
@@ -33,6 +43,13 @@ const APPS: Record<
     portVariable: 'CATALOG_API_PORT',
     livenessPath: '/health',
     defaults: { CATALOG_API_TOKEN },
+  },
+  'model-service': { portVariable: 'MODEL_SERVICE_PORT', livenessPath: '/v2/health/live' },
+  'feature-server': { portVariable: 'FEATURE_SERVER_PORT', livenessPath: '/health' },
+  'credit-bureau': {
+    portVariable: 'CREDIT_BUREAU_PORT',
+    livenessPath: '/health',
+    defaults: { CREDIT_BUREAU_API_KEY },
   },
 };
 

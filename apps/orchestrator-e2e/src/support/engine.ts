@@ -43,8 +43,8 @@ export interface ConfigurationStatus {
 
 /**
  * An orchestrator whose catalog integration calls `catalog` (with the same token), serving the
- * example configuration unless `env` says otherwise. The text and transcription services are
- * somewhere nothing listens unless `env` gives them.
+ * example configuration unless `env` says otherwise. The other backends are somewhere nothing
+ * listens unless `env` gives them.
  */
 export async function startOrchestratorFor(
   catalog: RunningApp | { url: string },
@@ -54,6 +54,9 @@ export async function startOrchestratorFor(
     CATALOG_API_URL: catalog.url,
     TEXT_SERVICE_URL: await unusedPortUrl(),
     TRANSCRIPTION_SERVICE_URL: await unusedPortUrl(),
+    FEATURE_SERVER_URL: await unusedPortUrl(),
+    MODEL_SERVICE_URL: await unusedPortUrl(),
+    CREDIT_BUREAU_URL: await unusedPortUrl(),
     ORCHESTRATOR_ADMIN_TOKEN: ADMIN_TOKEN,
     ...env,
   });
