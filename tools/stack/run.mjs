@@ -54,7 +54,9 @@ function prefixLines(stream, out, prefix) {
   );
 }
 
-const say = (message) => process.stdout.write(`${'stack'.padEnd(width)} | ${message}\n`);
+const say = (message) => {
+  for (const line of message.split('\n')) process.stdout.write(`${'stack'.padEnd(width)} | ${line}\n`);
+};
 
 const children = [];
 killOnExit(children);

@@ -3,6 +3,7 @@
 // so that it works before anything else is installed.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -40,10 +41,14 @@ export const SHARED_SECRET_DEFAULTS = {
   CREDIT_BUREAU_API_KEY: 'demo-bureau-key',
 };
 
+/** The instant the stack's feature server counts days_since_last_purchase to, unless told otherwise. */
+export const DEMO_AS_OF = '2024-08-01T00:00:00Z';
+
 /**
  * The environment every app of the stack gets: `.env`'s variables under the real ones, each
  * downstream URL at the port the stack starts that app on, the shared secrets' defaults, and
- * the feature server reading the database the orchestrator's `main` connection uses.
+ * the feature server reading the database the orchestrator's `main` connection uses, its clock
+ * at DEMO_AS_OF.
  */
 export function stackEnvironment(base) {
   const env = { ...base };
@@ -54,6 +59,8 @@ export function stackEnvironment(base) {
     // An empty value counts as unset, as the services themselves read it.
     env[variable] ||= value;
   }
+  // The demo's purchases end on 2024-07-08: counted to today, every customer would look long gone.
+  env.FEATURE_SERVER_AS_OF ??= DEMO_AS_OF;
   if (env.DATABASE_URL) {
     env.FEATURE_SERVER_DATABASE_URL ??= env.DATABASE_URL;
     if (env.DATABASE_PASSWORD) env.FEATURE_SERVER_DATABASE_PASSWORD ??= env.DATABASE_PASSWORD;
@@ -154,15 +161,33 @@ export async function waitHealthy(url, child, timeoutMs = 60_000) {
       throw new Error(`exited (${child.exitCode ?? child.signalCode}) before ${url} answered 200`);
     }
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (response.ok) return;
-      last = `HTTP ${response.status}: ${(await response.text()).slice(0, 500)}`;
+      const { status, body } = await httpGet(url, 2000);
+      if (status === 200) return;
+      last = `HTTP ${status}: ${body.slice(0, 500)}`;
     } catch (error) {
-      last = error.cause?.code ?? error.message;
+      last = error.code ?? error.message;
     }
     await sleep(200);
   }
   throw new Error(`${url} did not answer 200 within ${timeoutMs} ms (last: ${last})`);
+}
+
+/**
+ * GET with node:http rather than fetch: fetch refuses the ports the Fetch standard blocks, and
+ * Feast's default 6566 is one of them.
+ */
+function httpGet(url, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const request = get(url, { timeout: timeoutMs }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode, body }));
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    request.on('error', reject);
+  });
 }
 
 const exited = (child) => child.exitCode !== null || child.signalCode !== null;
