@@ -1,11 +1,15 @@
 // Support for this library's specs: demo databases on SQLite and PostgreSQL, and the feature
 // server started over real HTTP on one of them.
 import { DEMO_MIGRATIONS, migrateAndSeed } from '@orchestrator/demo-data';
-import { startFeatureModule, type RunningService } from '@orchestrator/testing';
+import {
+  LOCAL_POSTGRES,
+  scratchPostgresDatabase,
+  startFeatureModule,
+  type RunningService,
+} from '@orchestrator/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { featureServerEnvironment } from './feature-server.config';
 import { FeatureServingModule } from './feature-serving.module';
@@ -38,26 +42,18 @@ export function sqliteDemoDatabase(): DemoDatabase {
   };
 }
 
-const POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres' };
-
 export function postgresDemoDatabase(): DemoDatabase {
-  const database = `feature_serving_test_${process.pid}_${Date.now()}`;
-  const asAdmin = async (sql: string) => {
-    const client = new Client({ ...POSTGRES, database: 'postgres' });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  const database = scratchPostgresDatabase('feature_serving_test');
   return {
-    url: `postgres://${POSTGRES.user}@${POSTGRES.host}:${POSTGRES.port}/${database}`,
+    url: database.url,
     create: async () => {
-      await asAdmin(`CREATE DATABASE ${database}`);
-      await seed({ type: 'postgres', ...POSTGRES, username: POSTGRES.user, database }, '$');
+      await database.create();
+      await seed(
+        { type: 'postgres', ...LOCAL_POSTGRES, username: LOCAL_POSTGRES.user, database: database.name },
+        '$',
+      );
     },
-    drop: () => asAdmin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
+    drop: database.drop,
   };
 }
 

@@ -2,7 +2,7 @@ import { ConfigService } from '@nestjs/config';
 import { DEMO_CUSTOMERS, DEMO_MIGRATIONS, DEMO_TRANSACTIONS, migrateAndSeed } from '@orchestrator/demo-data';
 import { DownstreamError } from '@orchestrator/http';
 import type { SourceCall, SourceCatalog } from '@orchestrator/sources';
-import { failureOf, unusedPort } from '@orchestrator/testing';
+import { failureOf, scratchPostgresDatabase, unusedPort } from '@orchestrator/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,22 +93,12 @@ const sqlite = (): Engine => {
 
 /** A database of its own per run, dropped at the end. */
 const postgres = (): Engine => {
-  const database = `orchestrator_test_${process.pid}_${Date.now()}`;
-  const admin = () => new Client({ ...POSTGRES, user: POSTGRES.username, database: 'postgres' });
-  const run = async (sql: string) => {
-    const client = admin();
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  const database = scratchPostgresDatabase('orchestrator_test');
   return {
     name: 'postgres',
-    connection: { type: 'postgres', ...POSTGRES, database, pool: { max: 4 } },
-    setUp: () => run(`CREATE DATABASE ${database}`),
-    tearDown: () => run(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
+    connection: { type: 'postgres', ...POSTGRES, database: database.name, pool: { max: 4 } },
+    setUp: database.create,
+    tearDown: database.drop,
   };
 };
 

@@ -2,7 +2,7 @@ import { DEMO_CUSTOMERS } from '@orchestrator/demo-data';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { scratchPostgresDatabase } from '@orchestrator/testing';
 import { parseDatabaseConfiguration, type DatabaseConnection } from './database-configuration.schema';
 import { migrateAndSeedConnection } from './database.seed';
 
@@ -30,22 +30,10 @@ describe('migrateAndSeedConnection', () => {
   });
 
   it('migrates and seeds PostgreSQL, the password read from the variable password_env names', async () => {
-    const database = `seed_${process.pid}_${Date.now()}`;
-    const admin = async (sql: string) => {
-      const client = new Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
-      await client.connect();
-      try {
-        await client.query(sql);
-      } finally {
-        await client.end();
-      }
-    };
-    await admin(`CREATE DATABASE ${database}`);
+    const database = scratchPostgresDatabase('seed_test');
+    await database.create();
     try {
-      const connection = {
-        ...connectionOf(`postgres://postgres@127.0.0.1:5432/${database}`),
-        password_env: 'SEED_PASSWORD',
-      };
+      const connection = { ...connectionOf(database.url), password_env: 'SEED_PASSWORD' };
       const read: string[] = [];
       const seeded = await migrateAndSeedConnection('main', connection, (key) => {
         read.push(key);
@@ -54,7 +42,7 @@ describe('migrateAndSeedConnection', () => {
       expect(seeded).toEqual({ customers: DEMO_CUSTOMERS.length });
       expect(read).toContain('SEED_PASSWORD');
     } finally {
-      await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await database.drop();
     }
   });
 });
