@@ -4,8 +4,6 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { configurationModule } from '@orchestrator/config';
 import { DEMO_MIGRATIONS, migrateAndSeed } from '@orchestrator/demo-data';
-// The client is tested against the real server it is written for; only the specs import it.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { FeatureServingModule, featureServerEnvironment } from '@orchestrator/feature-serving';
 import { LocalHttpServer, startFeatureModule } from '@orchestrator/testing';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,7 +1,6 @@
 import { Reflector } from '@nestjs/core';
 import type { TestingModule } from '@nestjs/testing';
 import type { DownstreamError } from '@orchestrator/http';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- spec only: the real model server proves the protocol
 import {
   demoModels,
   generateDemoModels,
