@@ -1,10 +1,9 @@
 import { Controller, HttpCode, HttpStatus, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { requestIdOf } from '@orchestrator/http';
+import { ApiErrorResponses, downstreamFailures, requestIdOf } from '@orchestrator/http';
 import type { Request, Response } from 'express';
 import { Observable, switchMap } from 'rxjs';
 import { AnalyzeAudioFormDto, AnalyzeAudioOptionsDto, AudioAnalysisDto } from './analyze-audio.dto';
-import { ApiErrorResponses, downstreamFailures } from './api-error-responses';
 import { AudioUploadReader } from './audio-upload.reader';
 import { TranscribeAndAnalyzeService } from './transcribe-and-analyze.service';
 

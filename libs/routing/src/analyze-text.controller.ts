@@ -2,10 +2,9 @@ import { Body, Controller, HttpCode, HttpStatus, Post, Req } from '@nestjs/commo
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { TextClient } from '@orchestrator/backends/text';
 import { AnalyzeTextRequestDto, TextAnalysisDto } from '@orchestrator/contracts';
-import { requestIdOf } from '@orchestrator/http';
+import { ApiErrorResponses, downstreamFailures, requestIdOf } from '@orchestrator/http';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
-import { ApiErrorResponses, downstreamFailures } from './api-error-responses';
 
 @ApiTags('text')
 @Controller()

@@ -1,16 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import {
-  ApiBadGatewayResponse,
-  ApiBadRequestResponse,
-  ApiGatewayTimeoutResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
-import { ErrorEnvelopeDto } from '@orchestrator/http';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponses } from '@orchestrator/http';
 import type { Observable } from 'rxjs';
 import { Caller, type CompositeCaller } from '../composite-caller.decorator';
 import { CreditRiskComposite } from './credit-risk.composite';
@@ -30,24 +20,14 @@ export class CreditRiskController {
       'customer, their balance and their credit features at once, then the credit_risk model.',
   })
   @ApiOkResponse({ type: CreditRiskDto })
-  @ApiBadRequestResponse({
-    type: ErrorEnvelopeDto,
-    description: 'An invalid id or amount; every field is listed',
+  @ApiErrorResponses({
+    400: 'An invalid id or amount; every invalid field is listed',
+    404: 'No such customer (source `customer`)',
+    422: 'A feature the model needs is missing for this customer (source `risk`)',
+    502: 'A backend failed or answered something unreadable; the source is named',
+    503: 'The database, the feature server or the model service is unreachable; the source is named',
+    504: 'A backend did not answer in time; the source is named',
   })
-  @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'No such customer (source `customer`)' })
-  @ApiUnprocessableEntityResponse({
-    type: ErrorEnvelopeDto,
-    description: 'A feature the model needs is missing for this customer (source `risk`)',
-  })
-  @ApiBadGatewayResponse({
-    type: ErrorEnvelopeDto,
-    description: 'A backend failed or answered something unreadable',
-  })
-  @ApiServiceUnavailableResponse({
-    type: ErrorEnvelopeDto,
-    description: 'The database, the feature server or the model service is unreachable; the source is named',
-  })
-  @ApiGatewayTimeoutResponse({ type: ErrorEnvelopeDto, description: 'A backend did not answer in time' })
   score(
     @Param() params: CreditRiskParamsDto,
     @Body() body: CreditRiskRequestDto,

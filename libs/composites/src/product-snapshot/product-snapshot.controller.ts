@@ -1,15 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import {
-  ApiBadGatewayResponse,
-  ApiBadRequestResponse,
-  ApiGatewayTimeoutResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
-import { ErrorEnvelopeDto } from '@orchestrator/http';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrorResponses, downstreamFailures } from '@orchestrator/http';
 import type { Observable } from 'rxjs';
 import { Caller, type CompositeCaller } from '../composite-caller.decorator';
 import { ProductSnapshotComposite } from './product-snapshot.composite';
@@ -32,20 +23,11 @@ export class ProductSnapshotController {
       'the three catalog calls run concurrently, and the first that fails ends the request.',
   })
   @ApiOkResponse({ type: ProductSnapshotDto })
-  @ApiBadRequestResponse({
-    type: ErrorEnvelopeDto,
-    description: 'An invalid id; every invalid field is listed',
+  @ApiErrorResponses({
+    400: 'An invalid id; every invalid field is listed',
+    404: 'The catalog has no such product or supplier',
+    ...downstreamFailures('catalog'),
   })
-  @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'The catalog has no such product or supplier' })
-  @ApiBadGatewayResponse({
-    type: ErrorEnvelopeDto,
-    description: 'The catalog failed (5xx) or answered something unreadable',
-  })
-  @ApiServiceUnavailableResponse({
-    type: ErrorEnvelopeDto,
-    description: 'The catalog is unreachable, or its circuit is open after repeated failures',
-  })
-  @ApiGatewayTimeoutResponse({ type: ErrorEnvelopeDto, description: 'The catalog did not answer in time' })
   productSnapshot(
     @Param() params: ProductSnapshotParamsDto,
     @Query() query: ProductSnapshotQueryDto,

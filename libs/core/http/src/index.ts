@@ -5,3 +5,4 @@ export { ErrorEnvelopeFilter } from './error-envelope.filter';
 export { loggingModule } from './logging.module';
 export { KONG_CORRELATION_HEADER, REQUEST_ID_HEADER, requestIdOf, resolveRequestId } from './request-id';
 export { createValidationPipe, invalidRequest, toFieldErrors } from './validation';
+export { ApiErrorResponses, downstreamFailures } from './api-error-responses';

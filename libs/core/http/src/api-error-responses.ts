@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
-import { ErrorEnvelopeDto } from '@orchestrator/http';
+import { ErrorEnvelopeDto } from './error-envelope';
 
 /** Documents the error statuses of a route, every one answered with the error envelope. */
 export const ApiErrorResponses = (descriptions: Record<number, string>) =>
