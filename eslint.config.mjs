@@ -1,5 +1,16 @@
 import nx from '@nx/eslint-plugin';
 
+/** The services of the workspace, each a `scope:` tag of its app and libraries. */
+const SERVICE_SCOPES = [
+  'orchestrator',
+  'text-service',
+  'transcription-service',
+  'demo-catalog',
+  'model-service',
+  'feature-server',
+  'credit-bureau',
+];
+
 // Libraries only reach down the layers and never into another service's code. Tags live in
 // each project.json.
 const depConstraints = [
@@ -15,34 +26,11 @@ const depConstraints = [
   { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:backend', 'type:core'] },
   { sourceTag: 'type:backend', onlyDependOnLibsWithTags: ['type:core'] },
   { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:core'] },
-  {
-    sourceTag: 'scope:orchestrator',
-    onlyDependOnLibsWithTags: ['scope:orchestrator', 'scope:shared'],
-  },
-  {
-    sourceTag: 'scope:text-service',
-    onlyDependOnLibsWithTags: ['scope:text-service', 'scope:shared'],
-  },
-  {
-    sourceTag: 'scope:transcription-service',
-    onlyDependOnLibsWithTags: ['scope:transcription-service', 'scope:shared'],
-  },
-  {
-    sourceTag: 'scope:demo-catalog',
-    onlyDependOnLibsWithTags: ['scope:demo-catalog', 'scope:shared'],
-  },
-  {
-    sourceTag: 'scope:model-service',
-    onlyDependOnLibsWithTags: ['scope:model-service', 'scope:shared'],
-  },
-  {
-    sourceTag: 'scope:feature-server',
-    onlyDependOnLibsWithTags: ['scope:feature-server', 'scope:shared'],
-  },
-  {
-    sourceTag: 'scope:credit-bureau',
-    onlyDependOnLibsWithTags: ['scope:credit-bureau', 'scope:shared'],
-  },
+  // Each service's code stays its own: it may use its scope and the shared libraries only.
+  ...SERVICE_SCOPES.map((scope) => ({
+    sourceTag: `scope:${scope}`,
+    onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'],
+  })),
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
 ];
 
