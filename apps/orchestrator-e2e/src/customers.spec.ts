@@ -175,6 +175,8 @@ describe('the customer examples: database, feature server, model service and cre
         days_since_last_purchase: 44,
       });
       const [features] = body._meta.sources;
+      // A foreach of three lookups, made as one feature-server call.
+      expect(features.params?.['foreach']).toHaveLength(3);
       expect(features).toMatchObject({
         name: 'features',
         attempts: 1,

@@ -177,6 +177,54 @@ describe('FeastSourceAdapter against recorded Feast answers', () => {
     ]);
   });
 
+  it("makes a foreach's lookups one request, and gives each item its row back", async () => {
+    standIn.script = () => ({
+      status: 200,
+      body: {
+        metadata: { feature_names: ['driver_id', 'conv_rate'] },
+        results: [
+          { values: [1002, 9, 1001], statuses: ['PRESENT', 'PRESENT', 'PRESENT'], event_timestamps: [] },
+          { values: [0.4, null, 0.58], statuses: ['PRESENT', 'NOT_FOUND', 'PRESENT'], event_timestamps: [] },
+        ],
+      },
+    });
+    const annotations: Record<string, unknown>[] = [];
+    const features = ['driver_hourly_stats:conv_rate'];
+    const calls = [1002, 9, 1001].map((id) =>
+      callFor({ features, entities: { driver_id: id } }, annotations),
+    );
+
+    await expect(firstValueFrom(adapter.executeBatch(calls))).resolves.toEqual([
+      { driver_id: 1002, conv_rate: 0.4 },
+      { driver_id: 9, conv_rate: null },
+      { driver_id: 1001, conv_rate: 0.58 },
+    ]);
+    expect(standIn.requests.map(({ body }) => body)).toEqual([
+      { features, entities: { driver_id: [1002, 9, 1001] } },
+    ]);
+    expect(annotations).toEqual([{ statuses: { conv_rate: ['PRESENT', 'NOT_FOUND', 'PRESENT'] } }]);
+  });
+
+  it('refuses, naming the source, a foreach whose items ask for different features or join keys', async () => {
+    const different = [
+      callFor({ features: ['driver_hourly_stats:conv_rate'], entities: { driver_id: 1 } }),
+      callFor({ features: ['driver_hourly_stats:acc_rate'], entities: { driver_id: 2 } }),
+    ];
+    expect(await failureOf<DownstreamError>(firstValueFrom(adapter.executeBatch(different)))).toMatchObject({
+      status: 400,
+      message: 'features: every item of a foreach must ask for the same features',
+    });
+    const keys = [
+      callFor({ feature_service: 'driver_activity', entities: { driver_id: 1 } }),
+      callFor({ feature_service: 'driver_activity', entities: { vehicle_id: 2 } }),
+    ];
+    expect(await failureOf<DownstreamError>(firstValueFrom(adapter.executeBatch(keys)))).toMatchObject({
+      status: 400,
+      message: 'features: every item of a foreach must give the same join keys',
+    });
+    expect(standIn.requests).toEqual([]);
+  });
+
   it('answers an empty batch with no rows, without asking the server', async () => {
     await expect(
       run(callFor({ feature_service: 'driver_activity', entities: { driver_id: [] } })),

@@ -87,28 +87,72 @@ export class FeastSourceAdapter implements SourceAdapter {
   }
 
   execute(call: SourceCall): Observable<Row | Row[]> {
-    return defer(() => this.lookUp(call)).pipe(withinSourceCall(call, FEATURE_SERVER));
+    return this.executeBatch([call]).pipe(map(([result]) => result));
   }
 
-  private lookUp(call: SourceCall): Observable<Row | Row[]> {
-    const { features, feature_service, full_feature_names } = call.params;
-    const { entities, batch } = entityColumnsOf(call.source, call.params['entities']);
-    if (batch && Object.values(entities).every((ids) => !ids.length)) return of([]);
+  /**
+   * The lookups of a `foreach` in one request: every item's entity rows go to the feature server
+   * at once, and each item gets its own row (or rows) back, in order.
+   */
+  executeBatch(calls: SourceCall[]): Observable<(Row | Row[])[]> {
+    return defer(() => this.lookUp(calls)).pipe(withinSourceCall(calls[0], FEATURE_SERVER));
+  }
+
+  private lookUp(calls: SourceCall[]): Observable<(Row | Row[])[]> {
+    const [first] = calls;
+    if (calls.some((call) => requestShapeOf(call) !== requestShapeOf(first))) {
+      throw refusal(first.source, 'every item of a foreach must ask for the same features');
+    }
+    const items = calls.map((call) => entityColumnsOf(call.source, call.params['entities']));
+    const rowCounts = items.map(({ entities }) => Object.values(entities)[0].length);
+    const perItem = (rows: Row[]) => {
+      let offset = 0;
+      return items.map(({ batch }, index) => {
+        const own = rows.slice(offset, (offset += rowCounts[index]));
+        return batch ? own : own[0];
+      });
+    };
+    if (rowCounts.every((count) => count === 0)) return of(perItem([]));
+    const { features, feature_service, full_feature_names } = first.params;
     return this.client
       .onlineFeatures(
         {
           features: features as string[] | undefined,
           featureService: feature_service as string | undefined,
-          entities,
+          entities: mergedColumns(
+            first.source,
+            items.map(({ entities }) => entities),
+          ),
           fullFeatureNames: full_feature_names as boolean | undefined,
         },
-        { requestId: call.context.requestId },
+        { requestId: first.context.requestId },
       )
       .pipe(
-        tap(({ statuses }) => annotateStatuses(call, statuses, batch)),
-        map(({ rows }: OnlineFeatures) => (batch ? rows : rows[0])),
+        tap(({ statuses }) => annotateStatuses(first, statuses, calls.length > 1 || items[0].batch)),
+        map(({ rows }: OnlineFeatures) => perItem(rows)),
       );
   }
+}
+
+/** What a lookup asks for besides its entities: the items of one batch must agree on it. */
+const requestShapeOf = ({ params }: SourceCall): string =>
+  JSON.stringify([params['features'], params['feature_service'], params['full_feature_names']]);
+
+const refusal = (source: string, message: string) =>
+  new DownstreamError(source, 'rejected', `${source}: ${message}`, {
+    downstreamStatus: HttpStatus.BAD_REQUEST,
+  });
+
+/** The entity columns of several lookups, one after the other; they must share their join keys. */
+function mergedColumns(
+  source: string,
+  items: Record<string, EntityValue[]>[],
+): Record<string, EntityValue[]> {
+  const joinKeys = Object.keys(items[0]);
+  const sameKeys = (columns: Record<string, EntityValue[]>) =>
+    Object.keys(columns).length === joinKeys.length && joinKeys.every((key) => Object.hasOwn(columns, key));
+  if (!items.every(sameKeys)) throw refusal(source, 'every item of a foreach must give the same join keys');
+  return Object.fromEntries(joinKeys.map((key) => [key, items.flatMap((columns) => columns[key])]));
 }
 
 /**
@@ -119,12 +163,8 @@ function entityColumnsOf(
   source: string,
   entities: unknown,
 ): { entities: Record<string, EntityValue[]>; batch: boolean } {
-  const refuse = (message: string) =>
-    new DownstreamError(source, 'rejected', `${source}: ${message}`, {
-      downstreamStatus: HttpStatus.BAD_REQUEST,
-    });
   if (!isRecord(entities) || !Object.keys(entities).length) {
-    throw refuse('entities must map each join key to an id or a list of ids');
+    throw refusal(source, 'entities must map each join key to an id or a list of ids');
   }
   const lists = Object.values(entities).filter(Array.isArray);
   if (!lists.length) {
@@ -134,10 +174,13 @@ function entityColumnsOf(
     };
   }
   if (lists.length !== Object.keys(entities).length) {
-    throw refuse('entities mixes single ids and lists of ids; give every join key a list for a batch lookup');
+    throw refusal(
+      source,
+      'entities mixes single ids and lists of ids; give every join key a list for a batch lookup',
+    );
   }
   if (new Set(lists.map((ids) => ids.length)).size > 1) {
-    throw refuse('every join key of a batch lookup needs as many ids as the others');
+    throw refusal(source, 'every join key of a batch lookup needs as many ids as the others');
   }
   return { entities: entities as Record<string, EntityValue[]>, batch: true };
 }

@@ -81,4 +81,9 @@ export interface SourceAdapter {
    * source, so that the engine maps them to 502/503/504 like every other downstream failure.
    */
   execute(call: SourceCall): Observable<unknown>;
+  /**
+   * The calls of a `foreach` source made at once (a feature store's batch lookup), answering one
+   * result per call, in order. Without it, the engine makes one `execute` per item.
+   */
+  executeBatch?(calls: SourceCall[]): Observable<unknown[]>;
 }

@@ -2,7 +2,8 @@ import { Test } from '@nestjs/testing';
 import { DownstreamError } from '@orchestrator/http';
 import { failureOf } from '@orchestrator/testing';
 import { NEVER, Observable, firstValueFrom, lastValueFrom, of, throwError, timer } from 'rxjs';
-import type { SourceTrace } from '../model';
+import type { SourceCall } from '@orchestrator/sources';
+import type { SourceDefinition, SourceTrace } from '../model';
 import { EndpointExecutor } from './endpoint.executor';
 import { EndpointExecutionError } from './execution.error';
 import {
@@ -333,6 +334,72 @@ describe('EndpointExecutor', () => {
         'item 1': 'seen',
         'item 2': 'seen',
         last: 2,
+      });
+    });
+
+    describe('with an adapter that batches', () => {
+      /** Answers each batch with `<id> of <size>`, or with `answer` when given. */
+      class BatchingAdapter extends FakeAdapter {
+        readonly batches: SourceCall[][] = [];
+        constructor(private readonly answer?: (calls: SourceCall[]) => unknown[]) {
+          super({});
+        }
+        executeBatch(calls: SourceCall[]) {
+          this.batches.push(calls);
+          return answerAfter(
+            5,
+            this.answer?.(calls) ?? calls.map(({ params }) => `${String(params['id'])} of ${calls.length}`),
+          ) as Observable<unknown[]>;
+        }
+      }
+      const orders = (fields: Partial<SourceDefinition> = {}) =>
+        source('orders', {
+          params: { id: '$order' },
+          foreach: { items: '$request.orders', as: 'order', concurrency: 1 },
+          ...fields,
+        });
+
+      it('makes every item one call, answered in the items order, and traces it as one attempt', async () => {
+        const adapter = new BatchingAdapter();
+        const { run } = executorOf();
+
+        const outcome = await run(endpoint([orders()]), adapter, { orders: [3, 1, 2] });
+
+        expect(outcome.body).toEqual({ orders: ['3 of 3', '1 of 3', '2 of 3'] });
+        expect(adapter.batches.map((calls) => calls.map(({ params }) => params))).toEqual([
+          [{ id: 3 }, { id: 1 }, { id: 2 }],
+        ]);
+        expect(adapter.calls).toHaveLength(0);
+        expect(traceOf(outcome.sources, 'orders')).toMatchObject({
+          attempts: 1,
+          params: { foreach: [{ id: 3 }, { id: 1 }, { id: 2 }] },
+        });
+      });
+
+      it('caches the batch as a whole, and makes no call for no items', async () => {
+        const adapter = new BatchingAdapter();
+        const { run } = executorOf();
+        const definition = endpoint([orders({ cache: { ttlSeconds: 60 } })]);
+
+        await run(definition, adapter, { orders: [1, 2] });
+        const again = await run(definition, adapter, { orders: [1, 2] });
+        const none = await run(definition, adapter, { orders: [] });
+
+        expect(again.body).toEqual({ orders: ['1 of 2', '2 of 2'] });
+        expect(traceOf(again.sources, 'orders')?.cacheHit).toBe(true);
+        expect(none.body).toEqual({ orders: [] });
+        expect(adapter.batches).toHaveLength(1);
+      });
+
+      it('fails the source with a 502 when the batch answers another number of results', async () => {
+        const adapter = new BatchingAdapter(() => ['only one']);
+        const { run } = executorOf();
+
+        expect(await failureOf(run(endpoint([orders()]), adapter, { orders: [1, 2] }))).toMatchObject({
+          status: 502,
+          source: 'orders',
+          message: 'orders: a batch of 2 answered 1 results',
+        });
       });
     });
 

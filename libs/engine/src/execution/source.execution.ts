@@ -1,6 +1,6 @@
 import { DownstreamError } from '@orchestrator/http';
 import { toDownstreamError } from '@orchestrator/resilience';
-import type { SourceAdapter, SourceCallContext } from '@orchestrator/sources';
+import type { SourceAdapter, SourceCall, SourceCallContext } from '@orchestrator/sources';
 import {
   Observable,
   catchError,
@@ -35,6 +35,9 @@ export interface SourceEnvironment {
 }
 
 type Scope = Readonly<Record<string, unknown>>;
+
+/** Calls the adapter for one attempt, given the call without its params. */
+type Invoke = (call: Omit<SourceCall, 'params'>) => Observable<unknown>;
 
 const isTransient = (error: DownstreamError) => error.kind !== 'rejected';
 
@@ -182,6 +185,10 @@ export class SourceExecution {
         resolveReferences(definition.params, { ...scope, [foreach.as]: item }) as Record<string, unknown>,
     );
     this.params = { foreach: calls.map((params) => redactParams(params, definition.params, sensitive)) };
+    const { adapter } = this.environment;
+    if (adapter.executeBatch) {
+      return calls.length ? this.batchCall(calls, adapter.executeBatch.bind(adapter)) : of([]);
+    }
     return from(calls).pipe(
       mergeMap(
         (params, index) => this.call(params).pipe(map((result) => ({ index, result }))),
@@ -198,17 +205,44 @@ export class SourceExecution {
 
   /** One call of the adapter, from the cache when the source declares one. */
   private call(params: Record<string, unknown>): Observable<unknown> {
+    const { adapter } = this.environment;
+    return this.cached(params, (call) => adapter.execute({ ...call, params }));
+  }
+
+  /**
+   * Every item of a `foreach` in one call of an adapter that batches (`executeBatch`), cached
+   * and retried as one; it must answer one result per item.
+   */
+  private batchCall(
+    calls: Record<string, unknown>[],
+    executeBatch: (calls: SourceCall[]) => Observable<unknown[]>,
+  ): Observable<unknown> {
+    return this.cached({ foreach: calls }, (call) =>
+      executeBatch(calls.map((params) => ({ ...call, params }))).pipe(
+        map((results) => {
+          if (Array.isArray(results) && results.length === calls.length) return results;
+          throw new DownstreamError(
+            this.name,
+            'bad-gateway',
+            `${this.name}: a batch of ${calls.length} answered ${Array.isArray(results) ? results.length : 'no list of'} results`,
+          );
+        }),
+      ),
+    );
+  }
+
+  private cached(key: Record<string, unknown>, invoke: Invoke): Observable<unknown> {
     const { type, operation, cache } = this.planned.definition;
     this.calls += 1;
-    if (!cache) return this.attemptsOf(params);
-    const key = cacheKeyOf(type, operation, params);
-    const cached = this.environment.cache.get(key);
+    if (!cache) return this.attemptsOf(invoke);
+    const cacheKey = cacheKeyOf(type, operation, key);
+    const cached = this.environment.cache.get(cacheKey);
     if (cached) {
       this.cacheHits += 1;
       return of(cached.value);
     }
-    return this.attemptsOf(params).pipe(
-      tap((result) => this.environment.cache.set(key, result, cache.ttlSeconds)),
+    return this.attemptsOf(invoke).pipe(
+      tap((result) => this.environment.cache.set(cacheKey, result, cache.ttlSeconds)),
     );
   }
 
@@ -217,13 +251,13 @@ export class SourceExecution {
    * exponential backoff, as long as the wait ends before the request's deadline and the request
    * has not been abandoned.
    */
-  private attemptsOf(params: Record<string, unknown>): Observable<unknown> {
+  private attemptsOf(invoke: Invoke): Observable<unknown> {
     const { definition } = this.planned;
     const { adapter, context } = this.environment;
     const { name, type, operation, retry: retries } = definition;
     const attempt = defer(() => {
       this.attempts += 1;
-      return this.attempt(params);
+      return this.attempt(invoke);
     });
     const idempotent =
       adapter.idempotent?.({ name, type, operation, params: definition.params }, context.catalog) ?? true;
@@ -246,9 +280,9 @@ export class SourceExecution {
    * signal that fires when the request's does or when the attempt is abandoned (timed out, or
    * unsubscribed because the client went away or the execution failed).
    */
-  private attempt(params: Record<string, unknown>): Observable<unknown> {
+  private attempt(invoke: Invoke): Observable<unknown> {
     const { type, operation, timeoutMs } = this.planned.definition;
-    const { adapter, context } = this.environment;
+    const { context } = this.environment;
     const remaining = context.deadline - Date.now();
     const deadlinePassed = () =>
       new DownstreamError(this.name, 'timeout', `${this.name} did not answer before the request deadline`);
@@ -256,19 +290,16 @@ export class SourceExecution {
     const cappedByDeadline = timeoutMs === undefined || remaining <= timeoutMs;
     const call = defer(() => {
       const abandoned = new AbortController();
-      return adapter
-        .execute({
-          source: this.name,
-          type,
-          operation,
-          params,
-          context: {
-            ...context,
-            signal: AbortSignal.any([context.signal, abandoned.signal]),
-            annotate: (details) => (this.details = { ...this.details, ...details }),
-          },
-        })
-        .pipe(finalize(() => abandoned.abort()));
+      return invoke({
+        source: this.name,
+        type,
+        operation,
+        context: {
+          ...context,
+          signal: AbortSignal.any([context.signal, abandoned.signal]),
+          annotate: (details) => (this.details = { ...this.details, ...details }),
+        },
+      }).pipe(finalize(() => abandoned.abort()));
     });
     // An adapter answers once; its first value is the result.
     return call.pipe(
