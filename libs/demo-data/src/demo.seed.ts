@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { DEMO_MIGRATIONS } from './demo-schema.migration';
 
 type Row = Record<string, string | number | boolean | null>;
@@ -120,30 +120,28 @@ export async function migrateAndSeed(dataSource: DataSource): Promise<void> {
     );
   }
   await dataSource.runMigrations({ transaction: 'all' });
-  const type = dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite';
   const [{ count }] = (await dataSource.query('SELECT COUNT(*) AS count FROM customers')) as {
     count: unknown;
   }[];
   if (Number(count) > 0) return;
   await dataSource.transaction(async (manager) => {
-    const tables: [string, Row[]][] = [
-      ['customers', DEMO_CUSTOMERS],
-      ['accounts', DEMO_ACCOUNTS],
-      ['products', DEMO_PRODUCTS],
-      ['transactions', DEMO_TRANSACTIONS],
-    ];
-    for (const [table, rows] of tables) {
-      for (const row of rows) {
-        const columns = Object.keys(row);
-        const placeholders = columns.map((_, index) => (type === 'postgres' ? `$${index + 1}` : '?'));
-        await manager.query(
-          `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders.join(', ')})`,
-          // SQLite has no boolean: it stores 1 and 0.
-          Object.values(row).map((value) =>
-            typeof value === 'boolean' && type === 'sqlite' ? Number(value) : value,
-          ),
-        );
-      }
-    }
+    await insertRows(manager, 'customers', DEMO_CUSTOMERS);
+    await insertRows(manager, 'accounts', DEMO_ACCOUNTS);
+    await insertRows(manager, 'products', DEMO_PRODUCTS);
+    await insertRows(manager, 'transactions', DEMO_TRANSACTIONS);
   });
+}
+
+/** Inserts `rows` into `table` of the demo schema, with the driver's placeholders; values are bound. */
+export async function insertRows(manager: EntityManager, table: string, rows: readonly Row[]): Promise<void> {
+  const postgres = manager.connection.options.type === 'postgres';
+  for (const row of rows) {
+    const columns = Object.keys(row);
+    const placeholders = columns.map((_, index) => (postgres ? `$${index + 1}` : '?'));
+    await manager.query(
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders.join(', ')})`,
+      // SQLite has no boolean: it stores 1 and 0.
+      Object.values(row).map((value) => (typeof value === 'boolean' && !postgres ? Number(value) : value)),
+    );
+  }
 }

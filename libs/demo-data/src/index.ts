@@ -1,2 +1,9 @@
 export { DEMO_MIGRATIONS, DemoSchema1732300000000 } from './demo-schema.migration';
-export { DEMO_ACCOUNTS, DEMO_CUSTOMERS, DEMO_PRODUCTS, DEMO_TRANSACTIONS, migrateAndSeed } from './demo.seed';
+export {
+  DEMO_ACCOUNTS,
+  DEMO_CUSTOMERS,
+  DEMO_PRODUCTS,
+  DEMO_TRANSACTIONS,
+  insertRows,
+  migrateAndSeed,
+} from './demo.seed';

@@ -1,6 +1,6 @@
 // Support for this library's specs: demo databases on SQLite and PostgreSQL, and the feature
 // server started over real HTTP on one of them.
-import { DEMO_MIGRATIONS, migrateAndSeed } from '@orchestrator/demo-data';
+import { DEMO_MIGRATIONS, insertRows, migrateAndSeed } from '@orchestrator/demo-data';
 import {
   LOCAL_POSTGRES,
   scratchPostgresDatabase,
@@ -37,7 +37,7 @@ export function sqliteDemoDatabase(): DemoDatabase {
   const path = join(directory, 'main.sqlite');
   return {
     url: `sqlite:${path}`,
-    create: () => seed({ type: 'better-sqlite3', database: path }, '?'),
+    create: () => seed({ type: 'better-sqlite3', database: path }),
     drop: async () => rmSync(directory, { recursive: true, force: true }),
   };
 }
@@ -48,25 +48,22 @@ export function postgresDemoDatabase(): DemoDatabase {
     url: database.url,
     create: async () => {
       await database.create();
-      await seed(
-        { type: 'postgres', ...LOCAL_POSTGRES, username: LOCAL_POSTGRES.user, database: database.name },
-        '$',
-      );
+      await seed({
+        type: 'postgres',
+        ...LOCAL_POSTGRES,
+        username: LOCAL_POSTGRES.user,
+        database: database.name,
+      });
     },
     drop: database.drop,
   };
 }
 
-async function seed(options: DataSourceOptions, placeholder: '?' | '$'): Promise<void> {
+async function seed(options: DataSourceOptions): Promise<void> {
   const dataSource = await new DataSource({ ...options, migrations: DEMO_MIGRATIONS }).initialize();
   try {
     await migrateAndSeed(dataSource);
-    const columns = Object.keys(QUIET_CUSTOMER);
-    const placeholders = columns.map((_, index) => (placeholder === '$' ? `$${index + 1}` : '?'));
-    await dataSource.query(
-      `INSERT INTO customers (${columns.join(', ')}) VALUES (${placeholders.join(', ')})`,
-      Object.values(QUIET_CUSTOMER),
-    );
+    await insertRows(dataSource.manager, 'customers', [QUIET_CUSTOMER]);
   } finally {
     await dataSource.destroy();
   }
