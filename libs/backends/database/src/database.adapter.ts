@@ -43,7 +43,7 @@ export class DatabaseSourceAdapter implements SourceAdapter {
   constructor(private readonly connections: DatabaseConnections) {}
 
   activate(catalog: SourceCatalog): void {
-    const parsed = parseDatabaseConfiguration(catalog.database);
+    const parsed = databaseConfigurationOf(catalog);
     // A configuration that started serving was valid; one without database.yaml declares none.
     this.connections.declare('configuration' in parsed ? parsed.configuration.connections : {});
   }
@@ -214,11 +214,26 @@ const describeParams = (params: Readonly<Record<string, unknown>>): string => {
     : 'no params';
 };
 
+const parsedCatalogs = new WeakMap<SourceCatalog, ReturnType<typeof parseDatabaseConfiguration>>();
+
+/**
+ * `database.yaml` of a catalog, parsed once: a catalog is frozen for as long as its
+ * configuration serves, so every call of an operation need not validate the file again.
+ */
+function databaseConfigurationOf(catalog: SourceCatalog): ReturnType<typeof parseDatabaseConfiguration> {
+  let parsed = parsedCatalogs.get(catalog);
+  if (!parsed) {
+    parsed = parseDatabaseConfiguration(catalog.database);
+    parsedCatalogs.set(catalog, parsed);
+  }
+  return parsed;
+}
+
 function findTarget(
   operation: string | undefined,
   catalog: SourceCatalog,
 ): DatabaseTarget | { problems: string[] } {
-  const parsed = parseDatabaseConfiguration(catalog.database);
+  const parsed = databaseConfigurationOf(catalog);
   if ('problems' in parsed)
     return { problems: parsed.problems.map((problem) => `database.yaml is invalid: ${problem}`) };
   const { connections, operations } = parsed.configuration;

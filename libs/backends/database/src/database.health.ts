@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { readDatabaseHealthConfig, type DatabaseHealthConfig } from './database.config';
+import type { DatabaseConnection } from './database-configuration.schema';
 import { DatabaseConnections } from './database.connections';
 
 export const DATABASE_HEALTH_KEY = 'database';
@@ -30,7 +31,7 @@ export class DatabaseHealthIndicator {
     const indicator = this.indicators.check(DATABASE_HEALTH_KEY);
     const probes = await Promise.all(
       Object.entries(this.connections.declared).map(
-        async ([name, connection]) => [name, await this.probe(name, connection.type)] as const,
+        async ([name, connection]) => [name, await this.probe(name, connection)] as const,
       ),
     );
     const details = { required: this.settings.required, connections: Object.fromEntries(probes) };
@@ -38,7 +39,8 @@ export class DatabaseHealthIndicator {
     return healthy || !this.settings.required ? indicator.up(details) : indicator.down(details);
   }
 
-  private async probe(name: string, type: string): Promise<ConnectionHealth> {
+  private async probe(name: string, connection: DatabaseConnection): Promise<ConnectionHealth> {
+    const { type } = connection;
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
@@ -48,7 +50,6 @@ export class DatabaseHealthIndicator {
       );
     });
     try {
-      const connection = this.connections.declared[name];
       await Promise.race([
         this.connections.dataSourceFor(name, connection).then((dataSource) => dataSource.query('SELECT 1')),
         timedOut,
