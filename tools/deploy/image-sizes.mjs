@@ -12,22 +12,18 @@
 // `node tools/models/generate-demo-models.mjs models`.
 // Sizes are apparent file sizes (what the image layer's tar holds); system packages installed by
 // apt (transcription-service's ffmpeg and PocketSphinx) are not counted.
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { appDependencies, appManifests, lockClosure, readJson, workspaceRoot } from './app-dependencies.mjs';
 import { walkPackage } from './prune-node-modules.mjs';
 
-/** The apps that have an image (docker/Dockerfile, docker-compose.yml). */
-const IMAGE_APPS = [
-  'orchestrator',
-  'text-service',
-  'transcription-service',
-  'model-service',
-  'feature-server',
-  'credit-bureau',
-  'demo-catalog',
-  'db-seed',
-];
+/** The apps that have an image: each service docker-compose.yml builds names its app in `APP`. */
+const IMAGE_APPS = Object.values(
+  parse(readFileSync(join(workspaceRoot, 'docker-compose.yml'), 'utf8'), { merge: true }).services,
+)
+  .map((service) => service.build?.args?.APP)
+  .filter(Boolean);
 
 /** Files an image adds besides the build output and node_modules: app → directory, file filter. */
 const ASSETS = {
