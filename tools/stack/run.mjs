@@ -9,7 +9,7 @@
 // `npm start | sed 's/^[^|]*| //'` gives back the raw JSON lines.
 //
 // Before the apps start, the demo database is migrated and seeded (db-seed; SQLite under data/
-// unless DATABASE_URL says otherwise) and the demo models are generated into models/ when missing.
+// unless DATABASE_URL says otherwise) and the demo models are generated into models/.
 //
 // Environment: `.env` in the workspace root is read when present and the real environment wins
 // over it (stackEnvironment in services.mjs): every downstream URL defaults to the port the stack
@@ -17,7 +17,6 @@
 // require and the orchestrator sends, default to demo-catalog-token and demo-bureau-key.
 // STACK_READY_TIMEOUT_MS (default 60000) bounds the wait for health; STACK_STOP_GRACE_MS (default
 // SHUTDOWN_TIMEOUT_MS + 2000) is how long an app may take to stop before it is killed.
-import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import {
@@ -91,10 +90,8 @@ setInterval(() => {
 
 try {
   say(await runStep('dist/apps/db-seed/main.js', [], env));
-  const modelsDir = env.MODELS_DIR || 'models';
-  if (!existsSync(join(workspaceRoot, modelsDir, 'credit_risk'))) {
-    say(await runStep('tools/models/generate-demo-models.mjs', [modelsDir], env));
-  }
+  // Written afresh each start (a few ms): they always match models/demo-models.json.
+  say(await runStep('tools/models/generate-demo-models.mjs', [env.MODELS_DIR || 'models'], env));
 } catch (error) {
   say(`the stack could not be prepared: ${error.message}`);
   process.exit(1);
