@@ -35,12 +35,13 @@ const depConstraints = [
 ];
 
 /**
- * Specs and their harnesses may also start the reference servers of the protocols the
+ * Specs, their harnesses and the end-to-end tests may also use the reference servers of the protocols the
  * orchestrator speaks (tag `role:reference-server`: the feature server, the model server), so
  * that a client is proven against a real server; production code still may not import them.
  */
+const TESTED_AGAINST_REFERENCE_SERVERS = ['type:backend', 'type:e2e', 'scope:orchestrator'];
 const specDepConstraints = depConstraints.map((constraint) =>
-  constraint.sourceTag === 'type:backend' || constraint.sourceTag === 'scope:orchestrator'
+  TESTED_AGAINST_REFERENCE_SERVERS.includes(constraint.sourceTag)
     ? {
         ...constraint,
         onlyDependOnLibsWithTags: [...constraint.onlyDependOnLibsWithTags, 'role:reference-server'],
@@ -66,7 +67,8 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.test-harness.ts'],
+    // The end-to-end project is test code throughout, its support files included.
+    files: ['**/*.spec.ts', '**/*.test-harness.ts', 'apps/orchestrator-e2e/src/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': moduleBoundaries(specDepConstraints) },
   },
   {

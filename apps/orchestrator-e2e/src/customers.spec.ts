@@ -1,15 +1,11 @@
 import type { ErrorEnvelopeDto } from '@orchestrator/http';
+import { demoModels, generateDemoModels, referenceOutput } from '@orchestrator/model-serving/testing';
 import { unusedPortUrl } from '@orchestrator/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunningApp, startApp, stopApps } from './support/apps';
-import {
-  RECOMMENDED_PRODUCTS,
-  generateDemoModels,
-  referenceScores,
-  seedDemoDatabase,
-} from './support/customers';
+import { seedDemoDatabase } from './support/customers';
 import { startOrchestratorFor, type ExecutionRecord } from './support/engine';
 import { getJson, postJson } from './support/http';
 
@@ -33,6 +29,7 @@ const ADA_FEATURES = {
  */
 describe('the customer examples: database, feature server, model service and credit bureau', () => {
   let directory: string;
+  let modelsDir: string;
   let featureServer: RunningApp;
   let modelService: RunningApp;
   let creditBureau: RunningApp;
@@ -42,8 +39,8 @@ describe('the customer examples: database, feature server, model service and cre
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'customers-e2e-'));
     databaseUrl = `sqlite:${join(directory, 'main.sqlite')}`;
-    const modelsDir = join(directory, 'models');
-    const [seeded] = await Promise.all([seedDemoDatabase(databaseUrl), generateDemoModels(modelsDir)]);
+    modelsDir = generateDemoModels();
+    const seeded = await seedDemoDatabase(databaseUrl);
     expect(seeded).toBe('database main (sqlite) is migrated: 4 customers');
     [featureServer, modelService, creditBureau] = await Promise.all([
       startApp('feature-server', { FEATURE_SERVER_DATABASE_URL: databaseUrl, FEATURE_SERVER_AS_OF: AS_OF }),
@@ -64,7 +61,7 @@ describe('the customer examples: database, feature server, model service and cre
   }, 60_000);
   afterAll(async () => {
     await stopApps(orchestrator, featureServer, modelService, creditBureau);
-    await rm(directory, { recursive: true, force: true });
+    await Promise.all([directory, modelsDir].map((path) => rm(path, { recursive: true, force: true })));
   });
 
   it('reports the database, the feature server and the model service up in /health', async () => {
@@ -216,7 +213,7 @@ describe('the customer examples: database, feature server, model service and cre
         { requested_amount: 2500 },
       );
 
-      const [expected] = referenceScores('credit_risk', [440.89, 13.13, 44, 23230.75, 2500]);
+      const [expected] = referenceOutput(demoModels.credit_risk, [440.89, 13.13, 44, 23230.75, 2500]);
       expect(status).toBe(200);
       expect(body).toMatchObject({
         customer_id: 'cus-1001',
@@ -273,8 +270,9 @@ describe('the customer examples: database, feature server, model service and cre
         recommendations: { id: string; name: string; price: number; score: number }[];
       }>(`${orchestrator.url}/customers/cus-1001/recommendations?limit=2`);
 
-      const scores = referenceScores('product_recommendation', [440.89, 13.13, 62.98, 44]);
-      const best = RECOMMENDED_PRODUCTS.map((id, i) => ({ id, score: scores[i] }))
+      const scores = referenceOutput(demoModels.product_recommendation, [440.89, 13.13, 62.98, 44]);
+      const best = (demoModels.product_recommendation.products ?? [])
+        .map((id, i) => ({ id, score: scores[i] }))
         .sort((a, b) => b.score - a.score)
         .slice(0, 2);
       expect(status).toBe(200);
