@@ -1,14 +1,15 @@
 import nx from '@nx/eslint-plugin';
 
-/** The services of the workspace, each a `scope:` tag of its app and libraries. */
+/**
+ * The product, the internal services and the protocol reference servers: each a `scope:` tag of its
+ * app and libraries, whose code stays its own (it may use its scope and the shared libraries only).
+ */
 const SERVICE_SCOPES = [
   'orchestrator',
   'text-service',
   'transcription-service',
-  'demo-catalog',
   'model-service',
   'feature-server',
-  'credit-bureau',
 ];
 
 // Libraries only reach down the layers and never into another service's code. Tags live in
@@ -26,28 +27,33 @@ const depConstraints = [
   { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:backend', 'type:core'] },
   { sourceTag: 'type:backend', onlyDependOnLibsWithTags: ['type:core'] },
   { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:core'] },
-  // Each service's code stays its own: it may use its scope and the shared libraries only.
   ...SERVICE_SCOPES.map((scope) => ({
     sourceTag: `scope:${scope}`,
     onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'],
   })),
+  // The demo's outside world (apps/demo, libs/demo): its seeding tool reads the product's
+  // database.yaml as the orchestrator does. Nothing outside scope:demo may import it (the
+  // allow-lists above name no scope:demo).
+  { sourceTag: 'scope:demo', onlyDependOnLibsWithTags: ['scope:demo', 'scope:orchestrator', 'scope:shared'] },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
 ];
 
 /**
- * Specs, their harnesses and the end-to-end tests may also use the reference servers of the protocols the
- * orchestrator speaks (tag `role:reference-server`: the feature server, the model server), so
- * that a client is proven against a real server; production code still may not import them.
+ * Specs, their harnesses and the end-to-end tests may also use:
+ * - the reference servers of the protocols the orchestrator speaks (tag `role:reference-server`: the
+ *   feature server, the model server), so that a client is proven against a real server;
+ * - the demo shop's data (tag `role:demo-data`) as their fixtures.
+ * Production code may import neither.
  */
 const TESTED_AGAINST_REFERENCE_SERVERS = ['type:backend', 'type:e2e', 'scope:orchestrator'];
-const specDepConstraints = depConstraints.map((constraint) =>
-  TESTED_AGAINST_REFERENCE_SERVERS.includes(constraint.sourceTag)
-    ? {
-        ...constraint,
-        onlyDependOnLibsWithTags: [...constraint.onlyDependOnLibsWithTags, 'role:reference-server'],
-      }
-    : constraint,
-);
+const specDepConstraints = depConstraints.map((constraint) => ({
+  ...constraint,
+  onlyDependOnLibsWithTags: [
+    ...constraint.onlyDependOnLibsWithTags,
+    'role:demo-data',
+    ...(TESTED_AGAINST_REFERENCE_SERVERS.includes(constraint.sourceTag) ? ['role:reference-server'] : []),
+  ],
+}));
 
 const moduleBoundaries = (constraints) => [
   'error',
@@ -68,7 +74,7 @@ export default [
   },
   {
     // The end-to-end project is test code throughout, its support files included.
-    files: ['**/*.spec.ts', '**/*.test-harness.ts', 'apps/orchestrator-e2e/src/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.test-harness.ts', 'apps/orchestrator/orchestrator-e2e/src/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': moduleBoundaries(specDepConstraints) },
   },
   {

@@ -2,7 +2,7 @@
 // Nest's dependency injection needs, is emitted; esbuild would drop it), workspace aliases
 // resolved from tsconfig.base.json, npm packages left external so that an image ships the
 // bundle plus production node_modules.
-const { join, relative } = require('node:path');
+const { basename, join } = require('node:path');
 const { TsconfigPathsPlugin } = require('tsconfig-paths-webpack-plugin');
 const nodeExternals = require('webpack-node-externals');
 
@@ -15,7 +15,8 @@ module.exports = (appRoot) => ({
   entry: './src/main.ts',
   devtool: 'source-map',
   output: {
-    path: join(workspaceRoot, 'dist', relative(workspaceRoot, appRoot)),
+    // dist/apps/<app>: one flat folder per app, whatever role folder its sources are in.
+    path: join(workspaceRoot, 'dist', 'apps', basename(appRoot)),
     filename: 'main.js',
     clean: true,
   },

@@ -131,7 +131,7 @@ if (!stopping) {
     env.CATALOG_API_TOKEN === SHARED_SECRET_DEFAULTS.CATALOG_API_TOKEN
       ? env.CATALOG_API_TOKEN
       : '$CATALOG_API_TOKEN';
-  say(`  demo-catalog           ${appUrl('demo-catalog', env)} (Authorization: Bearer ${catalogToken})`);
+  say(`  catalog-api            ${appUrl('catalog-api', env)} (Authorization: Bearer ${catalogToken})`);
   const bureauKey =
     env.CREDIT_BUREAU_API_KEY === SHARED_SECRET_DEFAULTS.CREDIT_BUREAU_API_KEY
       ? env.CREDIT_BUREAU_API_KEY

@@ -18,7 +18,7 @@ export const APPS = {
   'model-service': { portVariable: 'MODEL_SERVICE_PORT', defaultPort: 3003 },
   'feature-server': { portVariable: 'FEATURE_SERVER_PORT', defaultPort: 6566 },
   'credit-bureau': { portVariable: 'CREDIT_BUREAU_PORT', defaultPort: 3020 },
-  'demo-catalog': { portVariable: 'CATALOG_API_PORT', defaultPort: 3010 },
+  'catalog-api': { portVariable: 'CATALOG_API_PORT', defaultPort: 3010 },
   orchestrator: { portVariable: 'ORCHESTRATOR_PORT', defaultPort: 3000 },
 };
 
@@ -29,7 +29,7 @@ export const DOWNSTREAM_URL_VARIABLES = {
   'model-service': 'MODEL_SERVICE_URL',
   'feature-server': 'FEATURE_SERVER_URL',
   'credit-bureau': 'CREDIT_BUREAU_URL',
-  'demo-catalog': 'CATALOG_API_URL',
+  'catalog-api': 'CATALOG_API_URL',
 };
 
 /**

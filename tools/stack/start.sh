@@ -11,5 +11,5 @@ export NX_DAEMON=false NX_NO_CLOUD=true
 bash tools/stack/install.sh system pocketsphinx pocketsphinx-en-us ffmpeg espeak-ng sox
 bash tools/stack/install.sh npm
 npx nx run-many -t build -p orchestrator text-service transcription-service model-service feature-server \
-  credit-bureau demo-catalog db-seed --outputStyle=static
+  credit-bureau catalog-api db-seed --outputStyle=static
 exec node tools/stack/run.mjs

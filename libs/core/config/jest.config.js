@@ -1,5 +1,5 @@
 module.exports = {
   ...require('../../../jest.preset.js'),
-  displayName: 'config',
+  displayName: 'core-config',
   coverageDirectory: '../../../coverage/libs/core/config',
 };

@@ -1,5 +1,5 @@
 module.exports = {
   ...require('../../../jest.preset.js'),
-  displayName: 'http',
+  displayName: 'core-http',
   coverageDirectory: '../../../coverage/libs/core/http',
 };

@@ -1,5 +1,5 @@
 module.exports = {
   ...require('../../../jest.preset.js'),
-  displayName: 'resilience',
+  displayName: 'core-resilience',
   coverageDirectory: '../../../coverage/libs/core/resilience',
 };

@@ -1,5 +1,5 @@
 module.exports = {
   ...require('../../../jest.preset.js'),
-  displayName: 'sources',
+  displayName: 'core-sources',
   coverageDirectory: '../../../coverage/libs/core/sources',
 };

@@ -1,5 +1,5 @@
 module.exports = {
   ...require('../../../jest.preset.js'),
-  displayName: 'testing',
+  displayName: 'core-testing',
   coverageDirectory: '../../../coverage/libs/core/testing',
 };

@@ -1,6 +1,6 @@
-import type { DownstreamError } from '@orchestrator/http';
+import type { DownstreamError } from '@libs/core/http';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { LocalHttpServer, failureOf, unusedPortUrl } from '@orchestrator/testing';
+import { LocalHttpServer, failureOf, unusedPortUrl } from '@libs/core/testing';
 import axios from 'axios';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { firstValueFrom } from 'rxjs';

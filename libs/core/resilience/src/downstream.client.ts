@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { REQUEST_ID_HEADER } from '@orchestrator/http';
+import { REQUEST_ID_HEADER } from '@libs/core/http';
 import type { AxiosInstance, AxiosRequestConfig } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';

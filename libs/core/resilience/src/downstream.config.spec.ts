@@ -1,5 +1,5 @@
 import { ConfigService } from '@nestjs/config';
-import { commonEnvironment, validateEnvironment } from '@orchestrator/config';
+import { commonEnvironment, validateEnvironment } from '@libs/core/config';
 import { displayUrl, downstreamEnvironment, readDownstreamConfig } from './downstream.config';
 
 const validate = validateEnvironment({

@@ -1,5 +1,5 @@
 import { ConfigService } from '@nestjs/config';
-import type { EnvironmentSchema } from '@orchestrator/config';
+import type { EnvironmentSchema } from '@libs/core/config';
 import Joi from 'joi';
 import type { ResilienceOptions } from './downstream-policy';
 

@@ -1,4 +1,4 @@
-import { DownstreamError } from '@orchestrator/http';
+import { DownstreamError } from '@libs/core/http';
 
 const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED',

@@ -77,7 +77,7 @@ export interface SourceAdapter {
   /** Whether a failed call may be repeated (reads are, an upload stream or a payment is not). */
   idempotent?(source: SourceDeclarationView, catalog: SourceCatalog): boolean;
   /**
-   * Runs the call. Failures are `DownstreamError`s (from `@orchestrator/http`) naming the
+   * Runs the call. Failures are `DownstreamError`s (from `@libs/core/http`) naming the
    * source, so that the engine maps them to 502/503/504 like every other downstream failure.
    */
   execute(call: SourceCall): Observable<unknown>;

@@ -1,4 +1,4 @@
-import { DownstreamError } from '@orchestrator/http';
+import { DownstreamError } from '@libs/core/http';
 import { Observable, firstValueFrom, of, throwError } from 'rxjs';
 import type { SourceCall } from './source-adapter';
 import { withinSourceCall } from './source-call.operator';

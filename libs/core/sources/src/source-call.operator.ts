@@ -1,4 +1,4 @@
-import { DownstreamError } from '@orchestrator/http';
+import { DownstreamError } from '@libs/core/http';
 import { Observable, catchError, defer, race, throwError, type MonoTypeOperatorFunction } from 'rxjs';
 import type { SourceCall } from './source-adapter';
 

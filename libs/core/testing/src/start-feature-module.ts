@@ -1,6 +1,6 @@
 import type { DynamicModule, Type } from '@nestjs/common';
-import { configurationModule, type EnvironmentSchema } from '@orchestrator/config';
-import { loggingModule, type ServiceDescription } from '@orchestrator/http';
+import { configurationModule, type EnvironmentSchema } from '@libs/core/config';
+import { loggingModule, type ServiceDescription } from '@libs/core/http';
 import { startService, type RunningService } from './start-service';
 
 /** A feature module and the variables its app merges into the schema it validates. */

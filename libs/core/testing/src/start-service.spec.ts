@@ -1,7 +1,7 @@
 import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { configurationModule } from '@orchestrator/config';
-import { loggingModule } from '@orchestrator/http';
+import { configurationModule } from '@libs/core/config';
+import { loggingModule } from '@libs/core/http';
 import { startService } from './start-service';
 
 @Controller('greeting')

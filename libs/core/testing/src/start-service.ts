@@ -1,7 +1,7 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import { configureService, type ServiceDescription } from '@orchestrator/http';
+import { configureService, type ServiceDescription } from '@libs/core/http';
 import type { AddressInfo } from 'node:net';
 import { LOOPBACK, loopbackUrl } from './local-http-server';
 

@@ -1,5 +1,0 @@
-module.exports = {
-  ...require('../../jest.preset.js'),
-  displayName: 'config-check',
-  coverageDirectory: '../../coverage/apps/config-check',
-};

@@ -1,5 +1,0 @@
-module.exports = {
-  ...require('../../jest.preset.js'),
-  displayName: 'credit-bureau',
-  coverageDirectory: '../../coverage/apps/credit-bureau',
-};

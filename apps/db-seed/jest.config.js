@@ -1,5 +1,0 @@
-module.exports = {
-  ...require('../../jest.preset.js'),
-  displayName: 'db-seed',
-  coverageDirectory: '../../coverage/apps/db-seed',
-};

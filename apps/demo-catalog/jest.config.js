@@ -1,5 +1,0 @@
-module.exports = {
-  ...require('../../jest.preset.js'),
-  displayName: 'demo-catalog',
-  coverageDirectory: '../../coverage/apps/demo-catalog',
-};

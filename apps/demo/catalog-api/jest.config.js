@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../../jest.preset.js'),
+  displayName: 'catalog-api',
+  coverageDirectory: '../../../coverage/apps/demo/catalog-api',
+};

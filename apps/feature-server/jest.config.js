@@ -1,5 +1,0 @@
-module.exports = {
-  ...require('../../jest.preset.js'),
-  displayName: 'feature-server',
-  coverageDirectory: '../../coverage/apps/feature-server',
-};

@@ -1,6 +1,0 @@
-module.exports = {
-  ...require('../../jest.preset.js'),
-  displayName: 'model-service',
-  coverageDirectory: '../../coverage/apps/model-service',
-  testEnvironment: '<rootDir>/../../tools/models/onnxruntime.jest-environment.js',
-};

@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../../jest.preset.js'),
+  displayName: 'config-check',
+  coverageDirectory: '../../../coverage/apps/orchestrator/config-check',
+};

@@ -1,0 +1,45 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import {
+  ConfigurationLoader,
+  SourceAdapterRegistry,
+  describeSnapshot,
+  formatProblem,
+} from '@libs/orchestrator/engine';
+import { relative, resolve } from 'node:path';
+
+export interface ConfigCheckOutcome {
+  ok: boolean;
+  /** Every problem on a line of its own, or one line saying what the configuration serves. */
+  lines: string[];
+}
+
+/**
+ * Loads a configuration directory as the orchestrator would, against its registered source
+ * types. Files are named from `workingDirectory`, so that terminals and editors open them at
+ * the line and column of each problem.
+ */
+export async function checkConfiguration(
+  app: INestApplicationContext,
+  directory: string,
+  workingDirectory: string,
+): Promise<ConfigCheckOutcome> {
+  const root = resolve(workingDirectory, directory);
+  const shown = relative(workingDirectory, root) || '.';
+  const adapters = app.get(SourceAdapterRegistry).adapters;
+  const { snapshot, problems } = await app.get(ConfigurationLoader).load(root, adapters);
+  if (snapshot) return { ok: true, lines: [`${shown}: OK, ${describeSnapshot(snapshot)}`] };
+  return {
+    ok: false,
+    lines: [
+      ...problems.map((problem) =>
+        formatProblem({
+          ...problem,
+          ...(problem.file !== undefined && {
+            file: relative(workingDirectory, resolve(root, problem.file)),
+          }),
+        }),
+      ),
+      `${shown}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+    ],
+  };
+}

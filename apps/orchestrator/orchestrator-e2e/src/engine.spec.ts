@@ -1,0 +1,352 @@
+import type { TextAnalysisDto } from '@libs/core/contracts';
+import type { ErrorEnvelopeDto } from '@libs/core/http';
+import { unusedPortUrl } from '@libs/core/testing';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CATALOG_API_TOKEN, RunningApp, startApp, stopApps } from './support/apps';
+import {
+  EXAMPLE_CONFIG_DIR,
+  type ExecutionRecord,
+  type SourceTrace,
+  startOrchestratorFor,
+} from './support/engine';
+import { getJson, postJson } from './support/http';
+import { HEARD_WORDS, SPOKEN_PHRASE, speak } from './support/speech';
+
+/** `GET /catalog/get-product-overview/:product_id` of `config/domains/catalog.yaml`. */
+interface ProductOverview {
+  id: string;
+  name: string;
+  title: string;
+  first_variant: string;
+  supplier: { id: string; name: string } | null;
+  reviews: { rating: number; text: string }[];
+  stock: { sku: string; available: number }[];
+  in_stock: boolean;
+  _meta?: { execution_id: string; degraded: string[]; sources?: SourceTrace[] };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The example configuration served by the built orchestrator, its `api` sources calling the
+ * built demo catalog. Product ids are those of `libs/demo/catalog/src/catalog.data.ts`: prd-1005
+ * is sold out, prd-1006's supplier is not in the catalog and it has no reviews. Each test asks
+ * for another product, because the overview caches its product for 30 s.
+ */
+describe('the example catalog endpoints, through the api adapter and the demo catalog', () => {
+  let catalog: RunningApp;
+  let orchestrator: RunningApp;
+
+  beforeAll(async () => {
+    catalog = await startApp('catalog-api');
+    orchestrator = await startOrchestratorFor(catalog);
+  });
+  afterAll(() => stopApps(orchestrator, catalog));
+
+  const overview = (query: string) =>
+    getJson<ProductOverview>(`${orchestrator.url}/catalog/get-product-overview/${query}`);
+
+  it('GET /products/:product_id answers the catalog product as it is', async () => {
+    const direct = await getJson<{ data: unknown }>(`${catalog.url}/products/prd-1001`, {
+      authorization: `Bearer ${CATALOG_API_TOKEN}`,
+    });
+    expect(direct.status).toBe(200);
+
+    const { status, headers, body } = await getJson(`${orchestrator.url}/products/prd-1001`);
+
+    expect(status).toBe(200);
+    expect(body).toEqual(direct.body.data);
+    expect(body).toMatchObject({ id: 'prd-1001', name: 'Oak Desk Lamp', supplier_id: 'sup-nordlys' });
+    expect(headers.get('x-execution-id')).toMatch(UUID);
+    expect(headers.get('x-config-version')).toMatch(/^[0-9a-f]{12}$/);
+    expect(headers.get('x-degraded-sources')).toBeNull();
+  });
+
+  it('GET /catalog/get-product-overview/:product_id?reviews=2 maps the product, its supplier, two reviews and the stock of each variant', async () => {
+    const { status, headers, body } = await overview('prd-1001?reviews=2');
+
+    expect(status).toBe(200);
+    expect(headers.get('x-degraded-sources')).toBeNull();
+    expect(body).toEqual({
+      id: 'prd-1001',
+      name: 'Oak Desk Lamp',
+      title: 'Oak Desk Lamp by Nordlys Lighting AB',
+      first_variant: 'LMP-OAK-WHT',
+      supplier: expect.objectContaining({ id: 'sup-nordlys', name: 'Nordlys Lighting AB', country: 'SE' }),
+      // The reviews' transform keeps only the rating and the text, newest first.
+      reviews: [
+        { rating: 5, text: expect.stringContaining('Absolutely love this lamp') },
+        { rating: 2, text: expect.stringContaining('The switch broke') },
+      ],
+      // One call per variant (foreach), in the variants' order.
+      stock: [
+        { sku: 'LMP-OAK-WHT', available: 14 },
+        { sku: 'LMP-OAK-BLK', available: 0 },
+      ],
+      // The endpoint's transform: some variant is available.
+      in_stock: true,
+    });
+  });
+
+  it('gives in_stock false for a product sold out in every variant, and no reviews with reviews=0', async () => {
+    const { status, body } = await overview('prd-1005?reviews=0');
+
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      id: 'prd-1005',
+      title: 'Ceramic Table Lamp by Alba Ceramics S.L.',
+      reviews: [],
+      stock: [
+        { sku: 'LMP-CER-BLUE', available: 0 },
+        { sku: 'LMP-CER-WHITE', available: 0 },
+      ],
+      in_stock: false,
+    });
+  });
+
+  it('answers 200 with supplier null, X-Degraded-Sources and _meta.degraded when the supplier is unknown, and records it', async () => {
+    const { status, headers, body } = await overview('prd-1006');
+
+    expect(status).toBe(200);
+    expect(headers.get('x-degraded-sources')).toBe('supplier');
+    expect(body).toMatchObject({
+      id: 'prd-1006',
+      supplier: null,
+      reviews: [],
+      stock: [{ sku: 'BRD-WAL-45', available: 5 }],
+      in_stock: true,
+      _meta: { execution_id: headers.get('x-execution-id'), degraded: ['supplier'] },
+    });
+
+    const record = await getJson<ExecutionRecord>(
+      `${orchestrator.url}/executions/${body._meta?.execution_id}`,
+    );
+    expect(record.status).toBe(200);
+    expect(record.body).toMatchObject({ status: 'degraded', statusCode: 200, degraded: ['supplier'] });
+    expect(record.body.sources.find(({ name }) => name === 'supplier')).toMatchObject({
+      status: 'degraded',
+      params: { supplier_id: 'sup-hollow' },
+      error: { statusCode: 404, message: expect.stringContaining('sup-hollow') },
+    });
+  });
+
+  it.each(['/products/prd-9999', '/catalog/get-product-overview/prd-9999'])(
+    'answers GET %s for an unknown product with a 404 envelope naming the source',
+    async (path) => {
+      const { status, body } = await getJson<ErrorEnvelopeDto>(`${orchestrator.url}${path}`, {
+        'x-request-id': 'e2e-unknown-product',
+      });
+
+      expect(status).toBe(404);
+      expect(body).toEqual({
+        statusCode: 404,
+        error: 'Not Found',
+        source: 'product',
+        message: expect.stringContaining('The catalog has no product prd-9999'),
+        requestId: 'e2e-unknown-product',
+      });
+    },
+  );
+
+  it('returns the execution trace in _meta with ?_trace=true', async () => {
+    const { status, headers, body } = await overview('prd-1002?reviews=1&_trace=true');
+
+    expect(status).toBe(200);
+    expect(body.reviews).toHaveLength(1);
+    expect(body._meta).toMatchObject({ execution_id: headers.get('x-execution-id'), degraded: [] });
+    expect(body._meta?.sources).toEqual([
+      expect.objectContaining({
+        name: 'product',
+        type: 'api',
+        operation: 'catalog.get_product',
+        params: { product_id: 'prd-1002' },
+        status: 'ok',
+        attempts: 1,
+        cacheHit: false,
+      }),
+      expect.objectContaining({ name: 'supplier', params: { supplier_id: 'sup-alba' }, status: 'ok' }),
+      expect.objectContaining({
+        name: 'reviews',
+        params: { product_id: 'prd-1002', limit: 1 },
+        status: 'ok',
+      }),
+      expect.objectContaining({
+        name: 'stock',
+        params: { foreach: [{ sku: 'MUG-4-SAND' }, { sku: 'MUG-4-SLATE' }] },
+        status: 'ok',
+      }),
+    ]);
+  });
+
+  it('keeps the record of each execution at GET /executions/<X-Execution-Id>', async () => {
+    const served = await getJson(`${orchestrator.url}/catalog/get-product-overview/prd-1003?reviews=1`, {
+      'x-request-id': 'e2e-recorded',
+    });
+    const cached = await overview('prd-1003?reviews=0');
+    const failed = await getJson(`${orchestrator.url}/products/prd-9999`);
+    const recordOf = async ({ headers }: { headers: Headers }) => {
+      const { status, body } = await getJson<ExecutionRecord>(
+        `${orchestrator.url}/executions/${headers.get('x-execution-id')}`,
+      );
+      expect(status).toBe(200);
+      return body;
+    };
+
+    expect(await recordOf(served)).toMatchObject({
+      id: served.headers.get('x-execution-id'),
+      requestId: 'e2e-recorded',
+      endpoint: 'get_product_overview',
+      configVersion: served.headers.get('x-config-version'),
+      status: 'ok',
+      statusCode: 200,
+      degraded: [],
+      sources: [
+        { name: 'product', status: 'ok', attempts: 1, cacheHit: false },
+        { name: 'supplier', status: 'ok', attempts: 1 },
+        { name: 'reviews', status: 'ok', attempts: 1 },
+        { name: 'stock', status: 'ok' },
+      ],
+    });
+    expect(await recordOf(cached)).toMatchObject({
+      status: 'ok',
+      sources: [
+        { name: 'product', status: 'ok', attempts: 0, cacheHit: true },
+        { name: 'supplier', status: 'ok' },
+        { name: 'reviews', status: 'skipped' },
+        { name: 'stock', status: 'ok' },
+      ],
+    });
+    expect(await recordOf(failed)).toMatchObject({
+      endpoint: 'get_product',
+      status: 'failed',
+      statusCode: 404,
+      sources: [{ name: 'product', status: 'failed', attempts: 1, error: { statusCode: 404 } }],
+    });
+  });
+
+  it('answers 400 listing every invalid parameter', async () => {
+    const { status, body } = await getJson<ErrorEnvelopeDto>(
+      `${orchestrator.url}/catalog/get-product-overview/${encodeURIComponent('prd 1001!')}?reviews=99`,
+    );
+
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(body.fields?.map(({ field }) => field).sort()).toEqual(['product_id', 'reviews']);
+  });
+});
+
+describe('the example catalog endpoints when the catalog fails', () => {
+  let catalog: RunningApp | undefined;
+  let orchestrator: RunningApp | undefined;
+
+  afterEach(async () => {
+    await stopApps(orchestrator, catalog);
+    orchestrator = catalog = undefined;
+  });
+
+  it('answers 503 naming the source once the catalog has stopped', async () => {
+    catalog = await startApp('catalog-api');
+    orchestrator = await startOrchestratorFor(catalog);
+    expect((await getJson(`${orchestrator.url}/products/prd-1001`)).status).toBe(200);
+
+    await catalog.stop();
+    const { status, body } = await getJson<ErrorEnvelopeDto>(`${orchestrator.url}/products/prd-1001`);
+
+    expect(status).toBe(503);
+    expect(body).toMatchObject({ statusCode: 503, error: 'Service Unavailable', source: 'product' });
+    expect(body.message).toContain('catalog is unavailable');
+  });
+
+  it("answers 504 naming the source when the catalog is slower than the integration's timeout", async () => {
+    const integration = await readFile(join(EXAMPLE_CONFIG_DIR, 'integrations', 'catalog.yaml'), 'utf8');
+    const timeoutMs = Number(/^\s+timeout_ms: (\d+)$/m.exec(integration)?.[1]);
+    const retries = Number(/^\s+retries: (\d+)$/m.exec(integration)?.[1]);
+    // Every attempt times out, and the answer comes long after the last one has given up.
+    const delayMs = (retries + 1) * timeoutMs + 4_000;
+    catalog = await startApp('catalog-api', { CATALOG_API_DELAY_MS: String(delayMs) });
+    orchestrator = await startOrchestratorFor(catalog);
+
+    const started = performance.now();
+    const { status, body } = await getJson<ErrorEnvelopeDto>(`${orchestrator.url}/products/prd-1001`);
+    const elapsedMs = performance.now() - started;
+
+    expect(status).toBe(504);
+    expect(body).toMatchObject({ statusCode: 504, error: 'Gateway Timeout', source: 'product' });
+    expect(body.message).toContain(`catalog did not answer within ${timeoutMs} ms`);
+    expect(elapsedMs).toBeGreaterThanOrEqual((retries + 1) * timeoutMs);
+    expect(elapsedMs).toBeLessThan(delayMs);
+  });
+});
+
+describe('the example text and speech endpoints, with the real text and transcription services', () => {
+  let textService: RunningApp;
+  let transcriptionService: RunningApp;
+  let orchestrator: RunningApp;
+  let speech: Buffer;
+
+  beforeAll(async () => {
+    [textService, transcriptionService, speech] = await Promise.all([
+      startApp('text-service'),
+      startApp('transcription-service'),
+      speak(SPOKEN_PHRASE),
+    ]);
+    orchestrator = await startOrchestratorFor(
+      { url: await unusedPortUrl() },
+      { TEXT_SERVICE_URL: textService.url, TRANSCRIPTION_SERVICE_URL: transcriptionService.url },
+    );
+  });
+  afterAll(() => stopApps(orchestrator, textService, transcriptionService));
+
+  it('POST /feedback/analyze-feedback gives the sentiment and keywords of a negative text', async () => {
+    const { status, body } = await postJson<{
+      sentiment: string;
+      score: number;
+      keywords: { term: string }[];
+    }>(`${orchestrator.url}/feedback/analyze-feedback`, {
+      text: 'Two of the four mugs arrived cracked and the box was badly damaged. Terrible packaging.',
+      email: 'lukas@example.com',
+    });
+
+    expect(status).toBe(200);
+    expect(body.sentiment).toBe('negative');
+    expect(body.score).toBeLessThan(0);
+    expect(body.keywords.map(({ term }) => term)).toEqual(expect.arrayContaining(['mugs', 'packaging']));
+  });
+
+  it('POST /feedback/analyze-feedback answers 400 listing every invalid field', async () => {
+    const { status, body } = await postJson<ErrorEnvelopeDto>(
+      `${orchestrator.url}/feedback/analyze-feedback`,
+      {
+        language: 'fr',
+        email: 'not an address',
+      },
+    );
+
+    expect(status).toBe(400);
+    expect(body.fields?.map(({ field }) => field).sort()).toEqual(['email', 'language', 'text']);
+  });
+
+  it('POST /speech/transcribe-and-analyze transcribes a recording, then analyses the transcript', async () => {
+    const form = new FormData();
+    // The language must come before the file, which is passed on while it arrives.
+    form.append('language', 'en');
+    form.append('file', new Blob([speech], { type: 'audio/wav' }), 'speech.wav');
+
+    const response = await fetch(`${orchestrator.url}/speech/transcribe-and-analyze`, {
+      method: 'POST',
+      body: form,
+    });
+    const body = (await response.json()) as {
+      transcription: { text: string; duration?: number };
+      analysis: TextAnalysisDto | null;
+    };
+
+    expect(response.status).toBe(200);
+    expect(body.transcription.text.split(/\s+/)).toEqual(expect.arrayContaining(HEARD_WORDS));
+    expect(body.transcription.duration).toBeGreaterThan(1);
+    expect(body.analysis?.language).toMatchObject({ code: 'en', detected: false });
+    expect(body.analysis?.sentiment?.label).toBe('positive');
+    expect(body.analysis?.keywords?.map(({ term }) => term)).toContain('beautiful');
+  });
+});

@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../../jest.preset.js'),
+  displayName: 'feature-server',
+  coverageDirectory: '../../../coverage/apps/reference/feature-server',
+};

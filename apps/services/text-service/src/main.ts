@@ -1,0 +1,7 @@
+import { bootstrapService } from '@libs/core/http';
+import { AppModule, TEXT_SERVICE_PORT } from './app.module';
+
+void bootstrapService(AppModule, TEXT_SERVICE_PORT, {
+  title: 'text-service',
+  description: 'Internal text analysis: language, sentiment, keywords, named entities and counts (en, es).',
+});

@@ -1,0 +1,9 @@
+import { bootstrapService } from '@libs/core/http';
+import { AppModule, TRANSCRIPTION_SERVICE_PORT } from './app.module';
+
+void bootstrapService(AppModule, TRANSCRIPTION_SERVICE_PORT, {
+  title: 'transcription-service',
+  description:
+    'Internal speech-to-text with offline CMU PocketSphinx, speaking the OpenAI-compatible ' +
+    'transcription API (POST /v1/audio/transcriptions).',
+});

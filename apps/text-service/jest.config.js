@@ -1,5 +1,0 @@
-module.exports = {
-  ...require('../../jest.preset.js'),
-  displayName: 'text-service',
-  coverageDirectory: '../../coverage/apps/text-service',
-};

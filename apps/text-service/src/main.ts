@@ -1,7 +1,0 @@
-import { bootstrapService } from '@orchestrator/http';
-import { AppModule, TEXT_SERVICE_PORT } from './app.module';
-
-void bootstrapService(AppModule, TEXT_SERVICE_PORT, {
-  title: 'text-service',
-  description: 'Internal text analysis: language, sentiment, keywords, named entities and counts (en, es).',
-});

@@ -1,5 +1,0 @@
-module.exports = {
-  ...require('../../jest.preset.js'),
-  displayName: 'transcription-service',
-  coverageDirectory: '../../coverage/apps/transcription-service',
-};

@@ -1,9 +1,0 @@
-import { bootstrapService } from '@orchestrator/http';
-import { AppModule, TRANSCRIPTION_SERVICE_PORT } from './app.module';
-
-void bootstrapService(AppModule, TRANSCRIPTION_SERVICE_PORT, {
-  title: 'transcription-service',
-  description:
-    'Internal speech-to-text with offline CMU PocketSphinx, speaking the OpenAI-compatible ' +
-    'transcription API (POST /v1/audio/transcriptions).',
-});

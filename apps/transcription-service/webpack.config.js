@@ -1,1 +1,0 @@
-module.exports = require('../../tools/build/webpack.app.js')(__dirname);

@@ -1,5 +1,0 @@
-module.exports = {
-  ...require('../../../jest.preset.js'),
-  displayName: 'api',
-  coverageDirectory: '../../../coverage/libs/backends/api',
-};

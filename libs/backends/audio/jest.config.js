@@ -1,5 +1,0 @@
-module.exports = {
-  ...require('../../../jest.preset.js'),
-  displayName: 'audio',
-  coverageDirectory: '../../../coverage/libs/backends/audio',
-};

@@ -1,5 +1,0 @@
-module.exports = {
-  ...require('../../../jest.preset.js'),
-  displayName: 'database',
-  coverageDirectory: '../../../coverage/libs/backends/database',
-};

@@ -1,5 +1,0 @@
-module.exports = {
-  ...require('../../../jest.preset.js'),
-  displayName: 'feast',
-  coverageDirectory: '../../../coverage/libs/backends/feast',
-};

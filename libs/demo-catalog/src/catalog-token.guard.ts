@@ -1,5 +1,0 @@
-import { bearerToken, secretGuard } from '@orchestrator/demo-support';
-import { catalogConfig } from './catalog.config';
-
-/** Lets a request through only with `Authorization: Bearer <CATALOG_API_TOKEN>`. */
-export const CatalogTokenGuard = secretGuard(catalogConfig.KEY, bearerToken('demo-catalog'));

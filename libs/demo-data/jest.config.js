@@ -1,5 +1,0 @@
-module.exports = {
-  ...require('../../jest.preset.js'),
-  displayName: 'demo-data',
-  coverageDirectory: '../../coverage/libs/demo-data',
-};

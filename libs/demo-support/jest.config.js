@@ -1,5 +1,0 @@
-module.exports = {
-  ...require('../../jest.preset.js'),
-  displayName: 'demo-support',
-  coverageDirectory: '../../coverage/libs/demo-support',
-};

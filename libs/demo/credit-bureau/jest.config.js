@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../../jest.preset.js'),
+  displayName: 'demo-credit-bureau',
+  coverageDirectory: '../../../coverage/libs/demo/credit-bureau',
+};

@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../../jest.preset.js'),
+  displayName: 'demo-data',
+  coverageDirectory: '../../../coverage/libs/demo/data',
+};

@@ -1,5 +1,0 @@
-module.exports = {
-  ...require('../../jest.preset.js'),
-  displayName: 'feature-serving',
-  coverageDirectory: '../../coverage/libs/feature-serving',
-};

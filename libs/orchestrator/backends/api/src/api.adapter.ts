@@ -1,0 +1,211 @@
+import { HttpService } from '@nestjs/axios';
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { DownstreamError } from '@libs/core/http';
+import { DownstreamClient } from '@libs/core/resilience';
+import {
+  SourceAdapterFor,
+  withinSourceCall,
+  type SourceAdapter,
+  type SourceCall,
+  type SourceCatalog,
+  type SourceDeclarationView,
+  type SourceProblem,
+} from '@libs/core/sources';
+import { createHash } from 'node:crypto';
+import { Observable, defer, map } from 'rxjs';
+import {
+  DEFAULT_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+  parseApiIntegration,
+  type ApiAuth,
+  type ApiIntegration,
+  type ApiOperation,
+} from './api-integration.schema';
+import {
+  buildApiRequest,
+  isIdempotent,
+  placeholdersOf,
+  selectResponse,
+  type ApiRequest,
+} from './api-request.builder';
+
+export const API_SOURCE_TYPE = 'api';
+
+/** An operation found in the catalog: `crm.get_customer` is operation `get_customer` of integration `crm`. */
+interface ApiTarget {
+  integrationName: string;
+  integration: ApiIntegration;
+  operationName: string;
+  operation: ApiOperation;
+}
+
+/** Every call to one integration shares its client, and so its circuit breaker. */
+interface IntegrationClient {
+  /** Of the definition the client was made for: a reload that changes it gets a new client. */
+  definitionHash: string;
+  client: DownstreamClient;
+}
+
+/**
+ * Sources of type `api`: calls of the external HTTP APIs declared in `integrations/*.yaml`
+ * (see `apiIntegrationSchema` for the format and how a source's params fill a call).
+ */
+@Injectable()
+@SourceAdapterFor(API_SOURCE_TYPE)
+export class ApiSourceAdapter implements SourceAdapter {
+  readonly type = API_SOURCE_TYPE;
+  private readonly clients = new Map<string, IntegrationClient>();
+
+  constructor(
+    private readonly http: HttpService,
+    private readonly config: ConfigService,
+  ) {}
+
+  validate(source: SourceDeclarationView, catalog: SourceCatalog): SourceProblem[] {
+    const found = findTarget(source.operation, catalog);
+    if ('problems' in found) return found.problems.map((message) => ({ path: ['operation'], message }));
+    const { integrationName, integration, operationName, operation } = found;
+    const problems: SourceProblem[] = [];
+    const variable = integration.auth && secretVariableOf(integration.auth);
+    if (variable && this.secret(variable) === undefined) {
+      problems.push({
+        path: ['operation'],
+        message: `integration ${integrationName} reads its credential from the environment variable ${variable}, which is not set`,
+      });
+    }
+    for (const [param, places] of placeholdersOf(operation)) {
+      if (!(param in source.params)) {
+        problems.push({
+          path: ['params'],
+          message: `operation ${integrationName}.${operationName} needs param ${param} (in its ${places.join(' and ')}), which the source does not give`,
+        });
+      }
+    }
+    return problems;
+  }
+
+  idempotent(source: SourceDeclarationView, catalog: SourceCatalog): boolean {
+    const found = findTarget(source.operation, catalog);
+    return 'operation' in found && isIdempotent(found.operation);
+  }
+
+  /**
+   * One call of the operation, under the integration's timeout and retries and never past the
+   * request's deadline. Answers the selected part of the JSON response (`null` for none).
+   */
+  execute(call: SourceCall): Observable<unknown> {
+    return defer(() => {
+      const found = findTarget(call.operation, call.context.catalog);
+      // A configuration that loaded was validated, so only code calling the adapter directly gets here.
+      if ('problems' in found) throw new Error(`source ${call.source}: ${found.problems.join('; ')}`);
+      const { integrationName, integration, operation } = found;
+      const request = buildApiRequest(call.source, operation, call.params);
+      request.headers = { ...integration.headers, ...request.headers };
+      if (integration.auth) this.authenticate(integrationName, integration.auth, request);
+      return this.clientFor(integrationName, integration)
+        .request<unknown>(
+          request,
+          { requestId: call.context.requestId },
+          { idempotent: isIdempotent(operation) },
+        )
+        .pipe(map((answer) => this.selected(integrationName, operation, answer)));
+    }).pipe(withinSourceCall(call, call.operation ?? API_SOURCE_TYPE));
+  }
+
+  private authenticate(integrationName: string, auth: ApiAuth, request: ApiRequest): void {
+    const variable = secretVariableOf(auth);
+    const secret = this.secret(variable);
+    if (secret === undefined) {
+      throw new DownstreamError(
+        integrationName,
+        'unavailable',
+        `${integrationName} cannot be called: the environment variable ${variable} holding its credential is not set`,
+      );
+    }
+    if (auth.type === 'bearer') request.headers['Authorization'] = `Bearer ${secret}`;
+    else if ('header' in auth) request.headers[auth.header] = secret;
+    else request.params.set(auth.name, secret);
+  }
+
+  private selected(integrationName: string, operation: ApiOperation, answer: unknown): unknown {
+    // An empty body (a 204, a HEAD) arrives as an empty string.
+    const body = answer === '' ? null : answer;
+    const selected = selectResponse(body, operation.response);
+    if (selected === undefined) {
+      throw new DownstreamError(
+        integrationName,
+        'bad-gateway',
+        `${integrationName} answered without ${operation.response}`,
+      );
+    }
+    return selected;
+  }
+
+  private clientFor(integrationName: string, integration: ApiIntegration): DownstreamClient {
+    const definitionHash = createHash('sha256').update(JSON.stringify(integration)).digest('hex');
+    const cached = this.clients.get(integrationName);
+    if (cached?.definitionHash === definitionHash) return cached.client;
+    const client = new DownstreamClient(this.http.axiosRef, {
+      name: integrationName,
+      url: integration.base_url.replace(/\/+$/, ''),
+      required: true,
+      resilience: {
+        timeoutMs: integration.timeout_ms ?? DEFAULT_TIMEOUT_MS,
+        retries: integration.retries ?? DEFAULT_RETRIES,
+        retryBaseDelayMs: 100,
+        retryMaxDelayMs: 2_000,
+        breakerThreshold: 5,
+        breakerResetMs: 10_000,
+      },
+    });
+    this.clients.set(integrationName, { definitionHash, client });
+    return client;
+  }
+
+  private secret(variable: string): string | undefined {
+    return this.config.get<string>(variable) || undefined;
+  }
+}
+
+const secretVariableOf = (auth: ApiAuth): string => (auth.type === 'bearer' ? auth.token_env : auth.key_env);
+
+function findTarget(
+  operation: string | undefined,
+  catalog: SourceCatalog,
+): ApiTarget | { problems: string[] } {
+  const separator = operation?.lastIndexOf('.') ?? -1;
+  if (operation === undefined || separator <= 0 || separator === operation.length - 1) {
+    return {
+      problems: [
+        `an api source names its operation as <integration>.<operation>, e.g. crm.get_customer (got ${operation ?? 'none'})`,
+      ],
+    };
+  }
+  const integrationName = operation.slice(0, separator);
+  const operationName = operation.slice(separator + 1);
+  const known = Object.keys(catalog.integrations);
+  if (!known.includes(integrationName)) {
+    return {
+      problems: [
+        `unknown integration ${integrationName}; ${known.length ? `integrations/ declares: ${known.join(', ')}` : 'integrations/ declares none'}`,
+      ],
+    };
+  }
+  const parsed = parseApiIntegration(catalog.integrations[integrationName]);
+  if ('problems' in parsed) {
+    return {
+      problems: parsed.problems.map((problem) => `integration ${integrationName} is invalid: ${problem}`),
+    };
+  }
+  const { integration } = parsed;
+  const operations = Object.keys(integration.operations);
+  if (!operations.includes(operationName)) {
+    return {
+      problems: [
+        `integration ${integrationName} has no operation ${operationName}; its operations: ${operations.join(', ')}`,
+      ],
+    };
+  }
+  return { integrationName, integration, operationName, operation: integration.operations[operationName] };
+}

@@ -1,0 +1,201 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { DownstreamError } from '@libs/core/http';
+import {
+  SourceAdapterFor,
+  shapeProblems,
+  withinSourceCall,
+  type SourceAdapter,
+  type SourceCall,
+  type SourceDeclarationView,
+  type SourceProblem,
+  type SourceShape,
+} from '@libs/core/sources';
+import { Observable, defer, map, of, tap } from 'rxjs';
+import { FeastClient } from './feast.client';
+import { FEATURE_SERVER } from './feast.config';
+import type { EntityValue, FeatureStatus, OnlineFeatures } from './feast.dto';
+
+export const FEAST_SOURCE_TYPE = 'feast';
+const FEAST_SOURCE_SHAPE: SourceShape = {
+  operations: ['online_features'],
+  required: ['entities'],
+  optional: ['features', 'feature_service', 'full_feature_names'],
+};
+const FEATURE_REFERENCE = /^[^:\s]+:[^:\s]+$/;
+
+type Row = Record<string, unknown>;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A value resolved when the request runs (`$request.features`), which only then can be checked. */
+const isReference = (value: unknown) => typeof value === 'string' && value.startsWith('$');
+
+/**
+ * Sources of type `feast`: `online_features` (the default operation) reads online features from
+ * a Feast feature server, by `features` (`<feature_view>:<feature>` references) or by
+ * `feature_service`, for the `entities` given as join key → id. With single ids it answers the
+ * one row (`{ customer_id, customer_lifetime_value, … }`); with lists of ids (a batch lookup) the
+ * rows in request order. Missing values are `null`; their statuses (NOT_FOUND, NULL_VALUE…) go
+ * to the source's trace.
+ */
+@Injectable()
+@SourceAdapterFor(FEAST_SOURCE_TYPE)
+export class FeastSourceAdapter implements SourceAdapter {
+  readonly type = FEAST_SOURCE_TYPE;
+
+  constructor(private readonly client: FeastClient) {}
+
+  validate(source: SourceDeclarationView): SourceProblem[] {
+    const { features, feature_service: featureService, entities } = source.params;
+    const problems = shapeProblems(source, FEAST_SOURCE_SHAPE);
+    if ((features === undefined) === (featureService === undefined)) {
+      problems.push({ path: ['params'], message: 'feast sources need either features or feature_service' });
+    }
+    if (features !== undefined && !isReference(features)) {
+      if (!Array.isArray(features)) {
+        problems.push({
+          path: ['params', 'features'],
+          message: 'features must be a list of <feature_view>:<feature> references',
+        });
+      } else {
+        features.forEach((feature, index) => {
+          if (!isReference(feature) && !(typeof feature === 'string' && FEATURE_REFERENCE.test(feature))) {
+            problems.push({
+              path: ['params', 'features', index],
+              message: `${JSON.stringify(feature)} is not a <feature_view>:<feature> reference`,
+            });
+          }
+        });
+      }
+    }
+    if (featureService !== undefined && typeof featureService !== 'string') {
+      problems.push({ path: ['params', 'feature_service'], message: 'feature_service must be a name' });
+    }
+    if (entities !== undefined && (!isRecord(entities) || !Object.keys(entities).length)) {
+      problems.push({
+        path: ['params', 'entities'],
+        message: 'entities must map each join key to an id or a list of ids',
+      });
+    }
+    return problems;
+  }
+
+  /** Reading features changes nothing. */
+  idempotent(): boolean {
+    return true;
+  }
+
+  execute(call: SourceCall): Observable<Row | Row[]> {
+    return this.executeBatch([call]).pipe(map(([result]) => result));
+  }
+
+  /**
+   * The lookups of a `foreach` in one request: every item's entity rows go to the feature server
+   * at once, and each item gets its own row (or rows) back, in order.
+   */
+  executeBatch(calls: SourceCall[]): Observable<(Row | Row[])[]> {
+    return defer(() => this.lookUp(calls)).pipe(withinSourceCall(calls[0], FEATURE_SERVER));
+  }
+
+  private lookUp(calls: SourceCall[]): Observable<(Row | Row[])[]> {
+    const [first] = calls;
+    if (calls.some((call) => requestShapeOf(call) !== requestShapeOf(first))) {
+      throw refusal(first.source, 'every item of a foreach must ask for the same features');
+    }
+    const items = calls.map((call) => entityColumnsOf(call.source, call.params['entities']));
+    const rowCounts = items.map(({ entities }) => Object.values(entities)[0].length);
+    const perItem = (rows: Row[]) => {
+      let offset = 0;
+      return items.map(({ batch }, index) => {
+        const own = rows.slice(offset, (offset += rowCounts[index]));
+        return batch ? own : own[0];
+      });
+    };
+    if (rowCounts.every((count) => count === 0)) return of(perItem([]));
+    const { features, feature_service, full_feature_names } = first.params;
+    return this.client
+      .onlineFeatures(
+        {
+          features: features as string[] | undefined,
+          featureService: feature_service as string | undefined,
+          entities: mergedColumns(
+            first.source,
+            items.map(({ entities }) => entities),
+          ),
+          fullFeatureNames: full_feature_names as boolean | undefined,
+        },
+        { requestId: first.context.requestId },
+      )
+      .pipe(
+        tap(({ statuses }) => annotateStatuses(first, statuses, calls.length > 1 || items[0].batch)),
+        map(({ rows }: OnlineFeatures) => perItem(rows)),
+      );
+  }
+}
+
+/** What a lookup asks for besides its entities: the items of one batch must agree on it. */
+const requestShapeOf = ({ params }: SourceCall): string =>
+  JSON.stringify([params['features'], params['feature_service'], params['full_feature_names']]);
+
+const refusal = (source: string, message: string) =>
+  new DownstreamError(source, 'rejected', `${source}: ${message}`, {
+    downstreamStatus: HttpStatus.BAD_REQUEST,
+  });
+
+/** The entity columns of several lookups, one after the other; they must share their join keys. */
+function mergedColumns(
+  source: string,
+  items: Record<string, EntityValue[]>[],
+): Record<string, EntityValue[]> {
+  const joinKeys = Object.keys(items[0]);
+  const sameKeys = (columns: Record<string, EntityValue[]>) =>
+    Object.keys(columns).length === joinKeys.length && joinKeys.every((key) => Object.hasOwn(columns, key));
+  if (!items.every(sameKeys)) throw refusal(source, 'every item of a foreach must give the same join keys');
+  return Object.fromEntries(joinKeys.map((key) => [key, items.flatMap((columns) => columns[key])]));
+}
+
+/**
+ * Feast's entity columns from the source's `entities`: single ids make one row, lists of ids (all
+ * of one length) a batch. Mixing both is refused, as a single id cannot tell which rows it is for.
+ */
+function entityColumnsOf(
+  source: string,
+  entities: unknown,
+): { entities: Record<string, EntityValue[]>; batch: boolean } {
+  if (!isRecord(entities) || !Object.keys(entities).length) {
+    throw refusal(source, 'entities must map each join key to an id or a list of ids');
+  }
+  const lists = Object.values(entities).filter(Array.isArray);
+  if (!lists.length) {
+    return {
+      entities: Object.fromEntries(Object.entries(entities).map(([key, id]) => [key, [id as EntityValue]])),
+      batch: false,
+    };
+  }
+  if (lists.length !== Object.keys(entities).length) {
+    throw refusal(
+      source,
+      'entities mixes single ids and lists of ids; give every join key a list for a batch lookup',
+    );
+  }
+  if (new Set(lists.map((ids) => ids.length)).size > 1) {
+    throw refusal(source, 'every join key of a batch lookup needs as many ids as the others');
+  }
+  return { entities: entities as Record<string, EntityValue[]>, batch: true };
+}
+
+/**
+ * Puts the statuses that are not PRESENT in the source's trace, compactly: per feature, the
+ * status of a single row, or the statuses of every row of a batch in which any is missing.
+ */
+function annotateStatuses(call: SourceCall, statuses: Record<string, FeatureStatus>[], batch: boolean): void {
+  const names = [...new Set(statuses.flatMap((row) => Object.keys(row)))];
+  const missing = names.filter((name) => statuses.some((row) => row[name] !== 'PRESENT'));
+  if (!missing.length) return;
+  call.context.annotate?.({
+    statuses: Object.fromEntries(
+      missing.map((name) => [name, batch ? statuses.map((row) => row[name]) : statuses[0][name]]),
+    ),
+  });
+}

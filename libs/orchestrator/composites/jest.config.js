@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../../jest.preset.js'),
+  displayName: 'orchestrator-composites',
+  coverageDirectory: '../../../coverage/libs/orchestrator/composites',
+};

@@ -1,0 +1,751 @@
+import { WORKSPACE_ROOT } from '@libs/core/testing';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EndpointDefinition } from '../model';
+import { ConfigurationLoader, DEFAULT_SETTINGS, readDatabaseFile } from './configuration.loader';
+import { formatProblem } from './configuration.report';
+import { ConfigurationDirectories, adaptersOf, fakeAdapter, lines } from './configuration.test-harness';
+
+const adapters = adaptersOf(
+  fakeAdapter('api', ['crm.get_customer', 'crm.list_orders', 'crm.get_lines']),
+  fakeAdapter('text'),
+  fakeAdapter('audio'),
+);
+
+const customers = lines(
+  'endpoints:',
+  '  customer_orders:',
+  '    description: A customer and their orders',
+  '    request:',
+  '      customer_id:',
+  '        in: path',
+  '        minLength: 3',
+  '      include_lines:',
+  '        type: boolean',
+  '    data_sources:',
+  '      - name: customer',
+  '        type: api',
+  '        operation: crm.get_customer',
+  '        params:',
+  '          id: $request.customer_id',
+  '      - name: orders',
+  '        type: api',
+  '        operation: crm.list_orders',
+  '        params:',
+  '          customer: $customer.id',
+  '          label: "${customer.first_name} ${customer.last_name}"',
+  '        when: $request.include_lines = true and $exists($customer.id)',
+  '        optional: true',
+  '        default: []',
+  '        retry: { attempts: 2 }',
+  '        cache: { ttl: 60 }',
+  '      - name: lines',
+  '        type: api',
+  '        operation: crm.get_lines',
+  '        foreach: { items: $orders.ids }',
+  '        params: { order: $item }',
+  '        timeout: 750',
+  '        transform: $count($)',
+  '    response_mapping:',
+  '      id: $customer.id',
+  '      city: $customer.addresses[0].city',
+  '      orders: $orders',
+  '      lines: $lines',
+  '    transform: "$merge([$, {\'count\': $count(orders)}])"',
+  '    sensitive: [customer_id]',
+);
+
+const happyPath = {
+  'config.yaml': lines('settings:', '  request_deadline_ms: 8000', '  sensitive_fields: [password]'),
+  'integrations/crm.yaml': lines(
+    'integrations:',
+    '  crm:',
+    '    base_url: ${CRM_URL:-http://127.0.0.1:9}',
+    '    operations:',
+    '      get_customer:',
+    '        path: /customers/{id}',
+  ),
+  'domains/customers.yaml': customers,
+  'domains/search.yml': lines(
+    'endpoints:',
+    '  find_products:',
+    '    endpoint_type: search',
+    '    data_sources:',
+    '      - name: results',
+    '        type: text',
+    '        params: { text: hello }',
+  ),
+  'domains/README.md': 'not a domain: only YAML files are read',
+};
+
+/** The issue's example, as it was written. */
+const issueExample = lines(
+  'endpoints:',
+  '  get_customer_360:',
+  '    description: "Get comprehensive customer view"',
+  '    endpoint_type: "composite"',
+  '    data_sources:',
+  '      - name: profile',
+  '        type: database',
+  '        operation: get_customer',
+  '        params:',
+  '          customer_id: "$request.customer_id"',
+  '      - name: features',
+  '        type: feast',
+  '        operation: get_customer_features',
+  '        params:',
+  '          customer_id: "$request.customer_id"',
+  '    primary_source: profile',
+  '    response_mapping:',
+  '      id: "$profile.customer_id"',
+  '      name: "$profile.name"',
+  '      lifetime_value: "$features.customer_lifetime_value"',
+);
+
+describe('ConfigurationLoader', () => {
+  const directories = new ConfigurationDirectories();
+  const loader = new ConfigurationLoader();
+  afterAll(() => directories.removeAll());
+
+  const load = async (files: Record<string, string>, environment: Record<string, string> = {}) =>
+    loader.load(await directories.write(files), adapters, { environment });
+  const problemsOf = async (files: Record<string, string>, environment: Record<string, string> = {}) =>
+    (await load(files, environment)).problems.map(formatProblem);
+
+  describe('a valid directory', () => {
+    it('becomes a snapshot of every endpoint, with defaults applied and dependencies derived', async () => {
+      const directory = await directories.write(happyPath);
+      const { snapshot, problems } = await loader.load(directory, adapters, {
+        environment: { CRM_URL: 'http://crm.test:8080' },
+      });
+
+      expect(problems).toEqual([]);
+      expect(snapshot?.directory).toBe(directory);
+      expect(snapshot?.version).toMatch(/^[0-9a-f]{12}$/);
+      expect(Date.parse(snapshot?.loadedAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
+      expect(snapshot?.settings).toEqual({
+        requestDeadlineMs: 8000,
+        defaultTimeoutMs: DEFAULT_SETTINGS.defaultTimeoutMs,
+        sensitiveFields: ['password'],
+        adminTokenEnv: 'ORCHESTRATOR_ADMIN_TOKEN',
+      });
+      expect(snapshot?.catalog).toEqual({
+        settings: { request_deadline_ms: 8000, sensitive_fields: ['password'] },
+        integrations: {
+          crm: {
+            base_url: 'http://crm.test:8080',
+            operations: { get_customer: { path: '/customers/{id}' } },
+          },
+        },
+      });
+      const file = 'domains/customers.yaml';
+      expect(snapshot?.endpoints[0]).toEqual<EndpointDefinition>({
+        name: 'customer_orders',
+        domain: 'customers',
+        description: 'A customer and their orders',
+        endpointType: 'composite',
+        method: 'GET',
+        path: '/customers/customer-orders/:customer_id',
+        request: [
+          { name: 'customer_id', in: 'path', type: 'string', required: true, schema: { minLength: 3 } },
+          { name: 'include_lines', in: 'query', type: 'boolean', required: false },
+        ],
+        sources: [
+          {
+            name: 'customer',
+            type: 'api',
+            operation: 'crm.get_customer',
+            params: { id: '$request.customer_id' },
+            timeoutMs: 10_000,
+            optional: false,
+            dependsOn: [],
+            location: { file, line: 11, column: 9 },
+          },
+          {
+            name: 'orders',
+            type: 'api',
+            operation: 'crm.list_orders',
+            params: { customer: '$customer.id', label: '${customer.first_name} ${customer.last_name}' },
+            timeoutMs: 10_000,
+            retry: { attempts: 2, backoffMs: 100 },
+            optional: true,
+            default: [],
+            when: '$request.include_lines = true and $exists($customer.id)',
+            cache: { ttlSeconds: 60 },
+            dependsOn: ['customer'],
+            location: { file, line: 16, column: 9 },
+          },
+          {
+            name: 'lines',
+            type: 'api',
+            operation: 'crm.get_lines',
+            params: { order: '$item' },
+            timeoutMs: 750,
+            optional: false,
+            foreach: { items: '$orders.ids', as: 'item', concurrency: 4 },
+            transform: '$count($)',
+            dependsOn: ['orders'],
+            location: { file, line: 27, column: 9 },
+          },
+        ],
+        responseMapping: {
+          id: '$customer.id',
+          city: '$customer.addresses[0].city',
+          orders: '$orders',
+          lines: '$lines',
+        },
+        transform: "$merge([$, {'count': $count(orders)}])",
+        sensitive: ['customer_id', 'password'],
+        location: { file, line: 2, column: 3 },
+      });
+      expect(snapshot?.endpoints[1]).toMatchObject({
+        name: 'find_products',
+        domain: 'search',
+        endpointType: 'search',
+        method: 'GET',
+        path: '/search/find-products',
+        request: [],
+        primarySource: 'results',
+        responseMapping: null,
+        sensitive: ['password'],
+      });
+    });
+
+    it('is frozen all the way down', async () => {
+      const { snapshot } = await load(happyPath);
+      const endpoint = snapshot?.endpoints[0];
+      for (const value of [
+        snapshot,
+        snapshot?.settings,
+        snapshot?.catalog.integrations['crm'],
+        endpoint,
+        endpoint?.sources[1].params,
+        endpoint?.sources[1].default,
+        endpoint?.responseMapping,
+      ]) {
+        expect(Object.isFrozen(value)).toBe(true);
+      }
+      expect(() => (endpoint?.sources as unknown[]).push({})).toThrow(TypeError);
+    });
+
+    it('has a version that changes with the files’ contents, and only with them', async () => {
+      const directory = await directories.write(happyPath);
+      const first = await loader.load(directory, adapters, { environment: {} });
+      const again = await loader.load(directory, adapters, { environment: {} });
+      await writeFile(join(directory, 'config.yaml'), lines('settings:', '  request_deadline_ms: 9000'));
+      const changed = await loader.load(directory, adapters, { environment: {} });
+
+      expect(again.snapshot?.version).toBe(first.snapshot?.version);
+      expect(changed.snapshot?.version).not.toBe(first.snapshot?.version);
+    });
+
+    it('loads without config.yaml, database.yaml or integrations, with the default settings', async () => {
+      const { snapshot, problems } = await load({ 'domains/search.yaml': happyPath['domains/search.yml'] });
+
+      expect(problems).toEqual([]);
+      expect(snapshot?.settings).toEqual(DEFAULT_SETTINGS);
+      expect(snapshot?.catalog).toEqual({ settings: {}, integrations: {} });
+    });
+
+    it('keeps database.yaml as the catalog’s database section', async () => {
+      const { snapshot } = await load({
+        'database.yaml': lines(
+          'connections:',
+          '  main: { url: "${DATABASE_URL:-postgres://localhost/app}" }',
+          'operations:',
+          '  get_customer: { connection: main, sql: "select 1" }',
+        ),
+      });
+
+      expect(snapshot?.catalog.database).toEqual({
+        connections: { main: { url: 'postgres://localhost/app' } },
+        operations: { get_customer: { connection: 'main', sql: 'select 1' } },
+      });
+    });
+
+    it('accepts the issue’s example unchanged', async () => {
+      const directory = await directories.write({ 'domains/customers.yaml': issueExample });
+      const { snapshot, problems } = await loader.load(
+        directory,
+        adaptersOf(
+          fakeAdapter('database', ['get_customer']),
+          fakeAdapter('feast', ['get_customer_features']),
+        ),
+        { environment: {} },
+      );
+
+      expect(problems).toEqual([]);
+      expect(snapshot?.endpoints).toEqual([
+        expect.objectContaining({
+          name: 'get_customer_360',
+          description: 'Get comprehensive customer view',
+          endpointType: 'composite',
+          method: 'GET',
+          path: '/customers/get-customer-360',
+          request: [],
+          primarySource: 'profile',
+          responseMapping: {
+            id: '$profile.customer_id',
+            name: '$profile.name',
+            lifetime_value: '$features.customer_lifetime_value',
+          },
+          sources: [
+            expect.objectContaining({
+              name: 'profile',
+              type: 'database',
+              operation: 'get_customer',
+              params: { customer_id: '$request.customer_id' },
+              dependsOn: [],
+            }),
+            expect.objectContaining({
+              name: 'features',
+              type: 'feast',
+              operation: 'get_customer_features',
+              params: { customer_id: '$request.customer_id' },
+              dependsOn: [],
+            }),
+          ],
+        }),
+      ]);
+    });
+
+    it('loads the repository’s example configuration', async () => {
+      const exampleAdapters = adaptersOf(
+        fakeAdapter('api', [
+          ...['get_product', 'get_supplier', 'list_reviews', 'get_stock'].map((name) => `catalog.${name}`),
+          'credit_bureau.get_credit_report',
+        ]),
+        fakeAdapter('text', ['analyze']),
+        fakeAdapter('audio', ['transcribe']),
+        fakeAdapter('database'),
+        fakeAdapter('feast'),
+        fakeAdapter('model'),
+      );
+      const { snapshot, problems } = await loader.load(
+        join(WORKSPACE_ROOT, 'config'),
+        exampleAdapters,
+        {
+          environment: {},
+        },
+      );
+
+      expect(problems).toEqual([]);
+      expect(
+        snapshot?.endpoints.map(({ method, path, sources }) => [method, path, sources.map((s) => s.type)]),
+      ).toEqual([
+        ['GET', '/products/:product_id', ['api']],
+        ['GET', '/catalog/get-product-overview/:product_id', ['api', 'api', 'api', 'api']],
+        ['GET', '/catalog/product-snapshot/:product_id', ['api', 'api', 'api']],
+        ['GET', '/customers/:customer_id', ['database', 'database']],
+        ['GET', '/customers/:customer_id/credit-score', ['api']],
+        ['GET', '/customers/:customer_id/features', ['feast']],
+        ['POST', '/customers/features', ['feast']],
+        ['GET', '/customers/:customer_id/360', ['database', 'database', 'database', 'feast', 'api']],
+        ['POST', '/customers/:customer_id/credit-risk', ['database', 'database', 'feast', 'model']],
+        ['GET', '/customers/:customer_id/recommendations', ['feast', 'model', 'database']],
+        ['POST', '/feedback/analyze-feedback', ['text']],
+        ['POST', '/speech/transcribe-and-analyze', ['audio', 'text']],
+      ]);
+      const speech = snapshot?.endpoints.find(({ name }) => name === 'transcribe_and_analyze');
+      expect(speech?.sources[1].dependsOn).toEqual(['transcript']);
+      expect(snapshot?.catalog.integrations['catalog']).toMatchObject({ base_url: 'http://127.0.0.1:3010' });
+    });
+
+    it('routes by the declared path and method, {name} segments becoming :name', async () => {
+      const { snapshot } = await load({
+        'domains/orders.yaml': lines(
+          'endpoints:',
+          '  update_order:',
+          '    path: /orders/{order_id}/status',
+          '    method: PUT',
+          '    request:',
+          '      order_id: { in: path }',
+          '      status: { in: body, enum: [open, shipped] }',
+          '    data_sources:',
+          '      - { name: echo, type: text, params: { text: $request.status } }',
+          '  create_order:',
+          '    request:',
+          '      note: { in: body, required: true }',
+          '    data_sources:',
+          '      - { name: echo, type: text, params: { text: $request.note } }',
+        ),
+      });
+
+      expect(snapshot?.endpoints.map(({ method, path }) => `${method} ${path}`)).toEqual([
+        'PUT /orders/:order_id/status',
+        'POST /orders/create-order',
+      ]);
+      expect(snapshot?.endpoints[0].request[1]).toEqual({
+        name: 'status',
+        in: 'body',
+        type: 'string',
+        required: false,
+        schema: { enum: ['open', 'shipped'] },
+      });
+    });
+  });
+
+  describe('an invalid directory is refused with every problem, where it is', () => {
+    it('reports YAML syntax errors', async () => {
+      expect(
+        await problemsOf({
+          'domains/broken.yaml': lines('endpoints:', '  one:', '    data_sources: [', '  two: {'),
+          'config.yaml': lines('settings:', '  request_deadline_ms: 1', '  request_deadline_ms: 2'),
+        }),
+      ).toEqual([
+        'config.yaml:3:3: invalid YAML: Map keys must be unique',
+        'domains/broken.yaml:4:3: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+        'domains/broken.yaml:5:1: invalid YAML: Flow map in block collection must be sufficiently indented and end with a }',
+      ]);
+    });
+
+    it('reports what does not match the schema, at the value or the key at fault', async () => {
+      expect(
+        await problemsOf({
+          'config.yaml': lines('settings:', '  request_deadline_ms: soon', '  verbose: true'),
+          'domains/customers.yaml': lines(
+            'endpoints:',
+            '  get-customer:',
+            '    data_sources: []',
+            '  get_orders:',
+            '    method: FETCH',
+            '    data_sources:',
+            '      - name: orders',
+            '        timout: 500',
+            '        retry: { attempts: -1 }',
+            '  no_sources:',
+            '    description: nothing to read',
+          ),
+          'integrations/crm.yaml': lines('integrations:', '  crm:', '    base_url: crm.internal'),
+        }),
+      ).toEqual([
+        'config.yaml:2:24: settings.request_deadline_ms: got "soon"; expected an integer',
+        'config.yaml:3:3: settings: unknown property "verbose"; expected one of: request_deadline_ms, default_timeout_ms, sensitive_fields, admin_token_env',
+        'domains/customers.yaml:2:3: endpoints: invalid name "get-customer"; expected a name made of letters, digits and _, starting with a letter or _',
+        'domains/customers.yaml:3:19: endpoints.get-customer.data_sources: got an array; expected at least 1 item',
+        'domains/customers.yaml:5:13: endpoints.get_orders.method: got "FETCH"; expected one of: GET, POST, PUT, PATCH, DELETE',
+        'domains/customers.yaml:7:9: endpoints.get_orders.data_sources[0]: missing required property "type"',
+        'domains/customers.yaml:8:9: endpoints.get_orders.data_sources[0]: unknown property "timout"; expected one of: name, type, operation, description, params, timeout, retry, optional, default, when, foreach, cache, transform',
+        'domains/customers.yaml:9:28: endpoints.get_orders.data_sources[0].retry.attempts: got -1; expected an integer >= 0',
+        'domains/customers.yaml:11:5: endpoints.no_sources: missing required property "data_sources"',
+        'integrations/crm.yaml:3:5: integrations.crm: missing required property "operations"',
+        expect.stringMatching(
+          /^integrations\/crm\.yaml:3:15: integrations\.crm\.base_url: got "crm\.internal"; /,
+        ),
+      ]);
+    });
+
+    it('reports an unknown source type with the registered ones, and what adapters find wrong', async () => {
+      expect(
+        await problemsOf({
+          'domains/customers.yaml': lines(
+            'endpoints:',
+            '  get_customer:',
+            '    data_sources:',
+            '      - name: profile',
+            '        type: api',
+            '        operation: crm.get_profile',
+            '      - name: features',
+            '        type: fest',
+            '        operation: get_customer_features',
+            '    primary_source: profile',
+          ),
+        }),
+      ).toEqual([
+        'domains/customers.yaml:6:20: unknown api operation "crm.get_profile"; expected one of: crm.get_customer, crm.list_orders, crm.get_lines',
+        'domains/customers.yaml:8:15: unknown source type "fest"; expected one of: api, audio, text',
+      ]);
+    });
+
+    it('reports a failing adapter check as a problem of the source', async () => {
+      const failing = { ...fakeAdapter('text'), validate: () => JSON.parse('{') as never };
+      const directory = await directories.write({ 'domains/search.yaml': happyPath['domains/search.yml'] });
+      const { problems } = await loader.load(directory, adaptersOf(failing), { environment: {} });
+
+      expect(problems.map(formatProblem)).toEqual([
+        expect.stringMatching(/^domains\/search\.yaml:5:9: the text adapter could not check this source: /),
+      ]);
+    });
+
+    it('reports unknown and malformed references in params, foreach, conditions, mappings and transforms', async () => {
+      expect(
+        await problemsOf({
+          'domains/customers.yaml': lines(
+            'endpoints:',
+            '  get_customer:',
+            '    request:',
+            '      customer_id: { in: query }',
+            '    data_sources:',
+            '      - name: profile',
+            '        type: text',
+            '        params:',
+            '          id: $request.customer',
+            '          note: "Dear ${profil.name}"',
+            '          address: $profile.addresses[first]',
+            '          broken: "${profile.name"',
+            '        when: $exists($profle) and $string($request.customer_id) != ""',
+            '      - name: orders',
+            '        type: text',
+            '        foreach: { items: $profile.orders, as: order }',
+            '        params: { id: $order.id, other: $item }',
+            '        transform: $sum($.total) + $shipping',
+            '    response_mapping:',
+            '      orders: [$orders, $order]',
+            '    transform: $request.customerid',
+          ),
+        }),
+      ).toEqual([
+        'domains/customers.yaml:9:15: unknown request parameter "customer" in "$request.customer"; expected one of: customer_id',
+        'domains/customers.yaml:10:17: unknown reference "${profil.name}"; expected a reference to one of: request, profile, orders',
+        'domains/customers.yaml:11:20: malformed reference "$profile.addresses[first]"; expected $name followed by .field or [index] steps, or ${name.field} inside text',
+        'domains/customers.yaml:12:19: malformed reference "${profile.name"; expected $name followed by .field or [index] steps, or ${name.field} inside text',
+        'domains/customers.yaml:13:15: unknown reference "$profle" in when; expected one of: $request, $profile, $orders',
+        'domains/customers.yaml:17:41: unknown reference "$item"; expected a reference to one of: request, profile, orders, order',
+        'domains/customers.yaml:18:20: unknown reference "$shipping" in transform; expected one of: $request, $profile, $orders',
+        'domains/customers.yaml:20:25: unknown reference "$order"; expected a reference to one of: request, profile, orders',
+        'domains/customers.yaml:21:16: unknown request parameter "customerid" in "$request.customerid"; expected one of: customer_id',
+      ]);
+    });
+
+    it('reports invalid JSONata with the position inside the expression', async () => {
+      expect(
+        await problemsOf({
+          'domains/customers.yaml': lines(
+            'endpoints:',
+            '  get_customer:',
+            '    data_sources:',
+            '      - name: profile',
+            '        type: text',
+            '        when: $request.active = (true',
+            '    transform: "$.{ name: }"',
+          ),
+        }),
+      ).toEqual([
+        'domains/customers.yaml:6:15: invalid JSONata in when: Expected ")" before end of expression at character 23; expected a JSONata expression',
+        'domains/customers.yaml:7:16: invalid JSONata in transform: The symbol "}" cannot be used as a unary operator at character 11; expected a JSONata expression',
+      ]);
+    });
+
+    it('names every dependency cycle, self-references included', async () => {
+      expect(
+        await problemsOf({
+          'domains/customers.yaml': lines(
+            'endpoints:',
+            '  get_customer:',
+            '    data_sources:',
+            '      - { name: profile, type: text, params: { id: $features.customer_id } }',
+            '      - { name: features, type: text, params: { id: $scores.id } }',
+            '      - { name: scores, type: text, when: $profile.active }',
+            '      - { name: orders, type: text, params: { next: $orders.next } }',
+            '    primary_source: profile',
+          ),
+        }),
+      ).toEqual([
+        'domains/customers.yaml:4:9: dependency cycle: profile → features → scores → profile; expected sources that do not wait for each other in a loop',
+        'domains/customers.yaml:7:9: dependency cycle: orders → orders; expected sources that do not wait for each other in a loop',
+      ]);
+    });
+
+    it('reports duplicate and reserved source names, a foreach name that hides one, and an unknown primary source', async () => {
+      expect(
+        await problemsOf({
+          'domains/customers.yaml': lines(
+            'endpoints:',
+            '  get_customer:',
+            '    data_sources:',
+            '      - { name: profile, type: text }',
+            '      - { name: profile, type: text }',
+            '      - { name: request, type: text }',
+            '      - { name: orders, type: text, foreach: { items: $request.ids, as: profile } }',
+            '      - { name: lines, type: text, foreach: { items: $orders } }',
+            '    primary_source: profil',
+          ),
+        }),
+      ).toEqual([
+        'domains/customers.yaml:5:17: duplicate source name "profile" (first declared at 4:17); expected each source of endpoint "get_customer" to have its own name',
+        'domains/customers.yaml:6:17: source name "request" is reserved for the request; expected another name',
+        'domains/customers.yaml:7:73: foreach item name "profile" hides the source "profile"; expected another name in foreach.as',
+        'domains/customers.yaml:9:21: primary_source "profil" is not a source of endpoint "get_customer"; expected one of: profile, request, orders, lines',
+      ]);
+    });
+
+    it('reports routes that clash, in one file or across files, naming both places', async () => {
+      expect(
+        await problemsOf({
+          'domains/customers.yaml': lines(
+            'endpoints:',
+            '  get_customer:',
+            '    path: /customers/:id',
+            '    data_sources: [{ name: profile, type: text }]',
+            '  get_client:',
+            '    path: /Customers/{customer_id}',
+            '    data_sources: [{ name: profile, type: text }]',
+          ),
+          'domains/legacy.yaml': lines(
+            'endpoints:',
+            '  get_customer:',
+            '    path: /legacy/customer',
+            '    data_sources: [{ name: profile, type: text }]',
+            '  customers_find:',
+            '    path: /customers/find',
+            '    method: GET',
+            '    data_sources: [{ name: profile, type: text }]',
+          ),
+          'domains/customers_v2.yaml': lines(
+            'endpoints:',
+            '  find:',
+            '    path: /customers/find',
+            '    data_sources: [{ name: profile, type: text }]',
+          ),
+        }),
+      ).toEqual([
+        'domains/customers.yaml:5:3: duplicate route GET /Customers/:customer_id: endpoint "get_client" has the route of endpoint "get_customer" at domains/customers.yaml:2:3; expected a method and path of its own',
+        'domains/legacy.yaml:2:3: endpoint "get_customer" is already declared at domains/customers.yaml:2:3; expected endpoint names unique across domains',
+        'domains/legacy.yaml:5:3: duplicate route GET /customers/find: endpoint "customers_find" has the route of endpoint "find" at domains/customers_v2.yaml:2:3; expected a method and path of its own',
+      ]);
+    });
+
+    it('reports path parameters that the path and the request disagree on, and body parameters of a GET', async () => {
+      expect(
+        await problemsOf({
+          'domains/orders.yaml': lines(
+            'endpoints:',
+            '  get_order:',
+            '    path: /orders/:order_id/lines/:line',
+            '    method: GET',
+            '    request:',
+            '      order_id: { in: path }',
+            '      customer_id: { in: path }',
+            '      filter: { in: body, type: object }',
+            '    data_sources: [{ name: order, type: text }]',
+          ),
+        }),
+      ).toEqual([
+        'domains/orders.yaml:3:11: path parameter ":line" is not declared; expected a request parameter "line" with in: path',
+        'domains/orders.yaml:7:26: request parameter "customer_id" is in the path, but path /orders/:order_id/lines/:line has no :customer_id segment; expected the path to contain :customer_id',
+        'domains/orders.yaml:8:21: request parameter "filter" is in the body of a GET endpoint; expected method POST, PUT, PATCH or a parameter in the path or query',
+      ]);
+    });
+
+    it('reports request parameter keywords that do not apply to their type', async () => {
+      expect(
+        await problemsOf({
+          'domains/orders.yaml': lines(
+            'endpoints:',
+            '  list_orders:',
+            '    request:',
+            '      limit: { type: string, minimum: 1 }',
+            '    data_sources: [{ name: orders, type: text }]',
+            '  upload_orders:',
+            '    request:',
+            '      upload: { type: file, in: query }',
+            '    data_sources: [{ name: orders, type: text }]',
+          ),
+        }),
+      ).toEqual([
+        'domains/orders.yaml:4:7: request parameter "limit" has an invalid schema: strict mode: missing type "number" for keyword "minimum" at "#" (strictTypes); expected JSON Schema keywords that apply to a string',
+        'domains/orders.yaml:8:33: endpoints.upload_orders.request.upload.in: got "query"; expected "body" (a file is a part of a multipart body)',
+      ]);
+    });
+
+    it('reports unset environment variables without a default, and duplicate integrations', async () => {
+      expect(
+        await problemsOf(
+          {
+            'integrations/crm.yaml': lines(
+              'integrations:',
+              '  crm:',
+              '    base_url: http://${CRM_HOST}:${CRM_PORT:-80}/api',
+              '    operations: { get: { path: "/x" } }',
+            ),
+            'integrations/crm_copy.yaml': lines(
+              'integrations:',
+              '  crm:',
+              '    base_url: http://localhost',
+              '    operations: { get: { path: "/x" } }',
+            ),
+          },
+          { CRM_PORT: '8080' },
+        ),
+      ).toEqual([
+        'integrations/crm.yaml:3:15: environment variable CRM_HOST is not set; expected it set, or a default as ${CRM_HOST:-value}',
+        'integrations/crm_copy.yaml:2:3: integration "crm" is already declared at integrations/crm.yaml:2:3; expected integration names unique across files',
+      ]);
+    });
+
+    it('reports an integration that does not match the api format', async () => {
+      expect(
+        await problemsOf({
+          'integrations/crm.yaml': lines(
+            'integrations:',
+            '  crm:',
+            '    base_url: http://crm.internal',
+            '    auth: { type: api_key, key_env: CRM_KEY }',
+            '    operations: { get: { path: /x, method: FETCH } }',
+          ),
+        }),
+      ).toEqual([
+        'integrations/crm.yaml:4:11: integrations.crm.auth: got an object; expected exactly one of: `header: <name>` or `in: query` with `name: <parameter>`',
+        'integrations/crm.yaml:5:44: integrations.crm.operations.get.method: got "FETCH"; expected one of: GET, HEAD, POST, PUT, PATCH, DELETE',
+      ]);
+    });
+
+    it('reports a domain whose name cannot begin a route', async () => {
+      expect(await problemsOf({ 'domains/my customers.yaml': happyPath['domains/search.yml'] })).toEqual([
+        'domains/my customers.yaml: domain name "my customers" cannot begin a route; expected a file name made of letters, digits, - and _',
+      ]);
+    });
+
+    it('reports a directory that does not exist', async () => {
+      const { snapshot, problems } = await loader.load('/nonexistent/config', adapters);
+
+      expect(snapshot).toBeUndefined();
+      expect(problems.map(formatProblem)).toEqual([
+        '/nonexistent/config: configuration directory /nonexistent/config does not exist; expected a directory with config.yaml, domains/ and integrations/',
+      ]);
+    });
+  });
+});
+
+describe('readDatabaseFile', () => {
+  const directories = new ConfigurationDirectories();
+  afterAll(() => directories.removeAll());
+  const databaseFile = lines(
+    'connections:',
+    '  main:',
+    '    url: ${DATABASE_URL:-sqlite:data/main.sqlite}',
+    '    password_env: DATABASE_PASSWORD',
+    '  reporting:',
+    '    url: ${REPORTING_URL}',
+  );
+
+  it('reads database.yaml alone, with the environment replaced', async () => {
+    const directory = await directories.write({
+      'database.yaml': databaseFile,
+      'domains/broken.yaml': 'x: [',
+    });
+
+    expect(await readDatabaseFile(directory, { REPORTING_URL: 'postgres://reports@db/reports' })).toEqual({
+      value: {
+        connections: {
+          main: { url: 'sqlite:data/main.sqlite', password_env: 'DATABASE_PASSWORD' },
+          reporting: { url: 'postgres://reports@db/reports' },
+        },
+      },
+      problems: [],
+    });
+  });
+
+  it('names an unset variable where it is used, and answers nothing for a directory without the file', async () => {
+    const { problems } = await readDatabaseFile(
+      await directories.write({ 'database.yaml': databaseFile }),
+      {},
+    );
+    expect(problems.map(formatProblem)).toEqual([
+      'database.yaml:6:10: environment variable REPORTING_URL is not set; expected it set, or a default as ${REPORTING_URL:-value}',
+    ]);
+    expect(await readDatabaseFile(await directories.write({ 'config.yaml': 'settings: {}\n' }), {})).toEqual({
+      problems: [],
+    });
+  });
+});

@@ -1,0 +1,362 @@
+import { Injectable } from '@nestjs/common';
+import type { SourceAdapter, SourceCatalog } from '@libs/core/sources';
+import { createHash } from 'node:crypto';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import type {
+  ConfigurationProblem,
+  ConfigurationSnapshot,
+  EndpointDefinition,
+  EngineSettings,
+  SourceLocation,
+} from '../model';
+import { interpolateEnvironment, type Environment } from './configuration.environment';
+import { ConfigurationFile } from './configuration.file';
+import { schemaViolations, type ConfigurationFileKind, type SchemaViolation } from './configuration.schema';
+import { readEndpoint, type EndpointDeclaration } from './endpoint.reader';
+
+export interface ConfigurationLoadResult {
+  /** The validated configuration, frozen; absent when there is any problem. */
+  snapshot?: ConfigurationSnapshot;
+  /** Every problem found, by file and position. */
+  problems: ConfigurationProblem[];
+}
+
+export interface ConfigurationLoadOptions {
+  /** Where `${NAME}` in config.yaml, database.yaml and integrations/*.yaml is read from. */
+  environment?: Environment;
+}
+
+export const DEFAULT_SETTINGS: EngineSettings = Object.freeze({
+  requestDeadlineMs: 30_000,
+  defaultTimeoutMs: 10_000,
+  sensitiveFields: [],
+  adminTokenEnv: 'ORCHESTRATOR_ADMIN_TOKEN',
+});
+
+const DOMAIN_NAME = /^[a-z0-9][a-z0-9_-]*$/i;
+const YAML_EXTENSIONS = ['.yaml', '.yml'];
+const VERSION_LENGTH = 12;
+
+interface RawSettings {
+  request_deadline_ms?: number;
+  default_timeout_ms?: number;
+  sensitive_fields?: string[];
+  admin_token_env?: string;
+}
+
+interface ReadFile {
+  file: ConfigurationFile;
+  /** The file's content, environment variables replaced; undefined when its YAML is invalid. */
+  value?: Record<string, unknown>;
+  violations: SchemaViolation[];
+}
+
+interface LoadedEndpoint {
+  file: ConfigurationFile;
+  definition: EndpointDefinition;
+}
+
+/**
+ * Loads a configuration directory: `config.yaml` (settings), `database.yaml`, `domains/*.yaml`
+ * (endpoints; the domain is the file's name) and `integrations/*.yaml`. Everything is checked
+ * before anything serves (structure against `docs/config.schema.json`, references,
+ * expressions, dependency cycles, routes, and each source against its adapter), and every
+ * problem is reported at once with its file, line and column.
+ */
+@Injectable()
+export class ConfigurationLoader {
+  async load(
+    directory: string,
+    knownAdapters: ReadonlyMap<string, SourceAdapter>,
+    options: ConfigurationLoadOptions = {},
+  ): Promise<ConfigurationLoadResult> {
+    const root = resolve(directory);
+    const environment = options.environment ?? process.env;
+    if (!(await isDirectory(root))) {
+      return {
+        problems: [
+          {
+            file: directory,
+            message: `configuration directory ${root} does not exist; expected a directory with config.yaml, domains/ and integrations/`,
+          },
+        ],
+      };
+    }
+    const { texts, problems } = await readTexts(root);
+    const read = (file: string, kind: ConfigurationFileKind, interpolate: boolean): ReadFile => {
+      const parsed = readConfigurationFile(
+        file,
+        texts.get(file) ?? '',
+        kind,
+        interpolate ? environment : undefined,
+      );
+      problems.push(...parsed.problems);
+      return parsed.read;
+    };
+
+    const config = texts.has('config.yaml') ? read('config.yaml', 'configFile', true) : undefined;
+    const database = texts.has('database.yaml') ? read('database.yaml', 'databaseFile', true) : undefined;
+    const rawSettings = (config?.value?.['settings'] ?? {}) as RawSettings;
+    const settings: EngineSettings = {
+      requestDeadlineMs: rawSettings.request_deadline_ms ?? DEFAULT_SETTINGS.requestDeadlineMs,
+      defaultTimeoutMs: rawSettings.default_timeout_ms ?? DEFAULT_SETTINGS.defaultTimeoutMs,
+      sensitiveFields: rawSettings.sensitive_fields ?? DEFAULT_SETTINGS.sensitiveFields,
+      adminTokenEnv: rawSettings.admin_token_env ?? DEFAULT_SETTINGS.adminTokenEnv,
+    };
+
+    const integrations: Record<string, unknown> = {};
+    const declaredAt = new Map<string, SourceLocation>();
+    for (const name of filesIn(texts, 'integrations')) {
+      const { file, value } = read(name, 'integrationFile', true);
+      for (const [integration, definition] of Object.entries(objectAt(value, 'integrations'))) {
+        const location = file.location(['integrations', integration], { key: true });
+        const earlier = declaredAt.get(integration);
+        if (earlier) {
+          problems.push({
+            ...location,
+            message: `integration "${integration}" is already declared at ${at(earlier)}; expected integration names unique across files`,
+          });
+          continue;
+        }
+        declaredAt.set(integration, location);
+        integrations[integration] = definition;
+      }
+    }
+    const catalog: SourceCatalog = {
+      settings: objectAt(config?.value, 'settings'),
+      integrations,
+      ...(database?.value && { database: database.value }),
+    };
+
+    const endpoints: LoadedEndpoint[] = [];
+    for (const name of filesIn(texts, 'domains')) {
+      const domain = basename(name, extname(name));
+      const { file, value, violations } = read(name, 'domainFile', false);
+      if (!DOMAIN_NAME.test(domain)) {
+        problems.push({
+          file: name,
+          message: `domain name "${domain}" cannot begin a route; expected a file name made of letters, digits, - and _`,
+        });
+      }
+      if (!value || violations.some((violation) => violation.path.length < 2)) continue;
+      const invalid = new Set(violations.map((violation) => violation.path[1]));
+      const declared = value['endpoints'] as Record<string, EndpointDeclaration>;
+      for (const [endpoint, declaration] of Object.entries(declared)) {
+        if (invalid.has(endpoint)) continue;
+        const reading = await readEndpoint(file, domain, endpoint, declaration, settings);
+        problems.push(...reading.problems);
+        endpoints.push({ file, definition: reading.definition });
+      }
+    }
+    problems.push(
+      ...duplicateEndpoints(endpoints),
+      ...duplicateRoutes(endpoints),
+      ...sourceProblems(endpoints, knownAdapters, catalog),
+    );
+
+    if (problems.length > 0) return { problems: sortedProblems(problems) };
+    const snapshot: ConfigurationSnapshot = {
+      version: versionOf(texts),
+      loadedAt: new Date().toISOString(),
+      directory: root,
+      settings,
+      catalog,
+      endpoints: endpoints.map(({ definition }) => definition),
+    };
+    return { snapshot: deepFreeze(snapshot), problems: [] };
+  }
+}
+
+/**
+ * `database.yaml` of a configuration directory alone, environment variables replaced: for tools
+ * that act on the databases (the demo seed) without loading endpoints. Undefined when the
+ * directory has none.
+ */
+export async function readDatabaseFile(
+  directory: string,
+  environment: Environment = process.env,
+): Promise<{ value?: Record<string, unknown>; problems: ConfigurationProblem[] }> {
+  const text = await readFile(join(resolve(directory), 'database.yaml'), 'utf8').catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (text === undefined) return { problems: [] };
+  const { read, problems } = readConfigurationFile('database.yaml', text, 'databaseFile', environment);
+  return { value: read.value, problems };
+}
+
+function readConfigurationFile(
+  name: string,
+  text: string,
+  kind: ConfigurationFileKind,
+  environment: Environment | undefined,
+): { read: ReadFile; problems: ConfigurationProblem[] } {
+  const file = ConfigurationFile.parse(name, text);
+  const syntax = file.syntaxProblems();
+  if (syntax.length > 0) return { read: { file, violations: [] }, problems: syntax };
+  const problems: ConfigurationProblem[] = [];
+  let value: unknown = file.value() ?? {};
+  if (environment) {
+    const interpolated = interpolateEnvironment(value, environment);
+    value = interpolated.value;
+    for (const { path, name: variable } of interpolated.unset) {
+      problems.push(
+        file.problem(
+          path,
+          `environment variable ${variable} is not set; expected it set, or a default as \${${variable}:-value}`,
+        ),
+      );
+    }
+  }
+  const violations = schemaViolations(kind, value);
+  problems.push(...violations.map(({ path, key, message }) => file.problem(path, message, { key })));
+  const usable = typeof value === 'object' && !Array.isArray(value);
+  return {
+    read: { file, violations, ...(usable && { value: value as Record<string, unknown> }) },
+    problems,
+  };
+}
+
+function duplicateEndpoints(endpoints: LoadedEndpoint[]): ConfigurationProblem[] {
+  const first = new Map<string, EndpointDefinition>();
+  return endpoints.flatMap(({ definition }) => {
+    const earlier = first.get(definition.name);
+    if (!earlier) {
+      first.set(definition.name, definition);
+      return [];
+    }
+    return [
+      {
+        ...definition.location,
+        message: `endpoint "${definition.name}" is already declared at ${at(earlier.location)}; expected endpoint names unique across domains`,
+      },
+    ];
+  });
+}
+
+/** Express matches paths whatever their case and their parameters' names. */
+const routeKey = ({ method, path }: EndpointDefinition) =>
+  `${method} ${path.toLowerCase().replace(/:[^/]+/g, ':')}`;
+
+function duplicateRoutes(endpoints: LoadedEndpoint[]): ConfigurationProblem[] {
+  const first = new Map<string, EndpointDefinition>();
+  return endpoints.flatMap(({ definition }) => {
+    const key = routeKey(definition);
+    const earlier = first.get(key);
+    if (!earlier) {
+      first.set(key, definition);
+      return [];
+    }
+    return [
+      {
+        ...definition.location,
+        message: `duplicate route ${definition.method} ${definition.path}: endpoint "${definition.name}" has the route of endpoint "${earlier.name}" at ${at(earlier.location)}; expected a method and path of its own`,
+      },
+    ];
+  });
+}
+
+/** An unknown type, or what the type's adapter finds wrong with the declaration. */
+function sourceProblems(
+  endpoints: LoadedEndpoint[],
+  adapters: ReadonlyMap<string, SourceAdapter>,
+  catalog: SourceCatalog,
+): ConfigurationProblem[] {
+  const types = [...adapters.keys()].sort();
+  return endpoints.flatMap(({ file, definition }) =>
+    definition.sources.flatMap((source, index) => {
+      const path = ['endpoints', definition.name, 'data_sources', index];
+      const adapter = adapters.get(source.type);
+      if (!adapter) {
+        const expected = types.length > 0 ? `one of: ${types.join(', ')}` : 'a registered type, and none is';
+        return [
+          file.problem([...path, 'type'], `unknown source type "${source.type}"; expected ${expected}`),
+        ];
+      }
+      const { name, type, operation, params } = source;
+      try {
+        return (adapter.validate?.({ name, type, operation, params }, catalog) ?? []).map((problem) =>
+          file.problem([...path, ...problem.path], problem.message),
+        );
+      } catch (error) {
+        return [
+          file.problem(path, `the ${type} adapter could not check this source: ${(error as Error).message}`),
+        ];
+      }
+    }),
+  );
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Every file the configuration is made of, by path relative to its directory, sorted. */
+async function readTexts(
+  root: string,
+): Promise<{ texts: Map<string, string>; problems: ConfigurationProblem[] }> {
+  const names = ['config.yaml', 'database.yaml'];
+  for (const folder of ['domains', 'integrations']) {
+    const entries = await readdir(join(root, folder), { withFileTypes: true }).catch(() => []);
+    names.push(
+      ...entries
+        .filter((entry) => entry.isFile() && YAML_EXTENSIONS.includes(extname(entry.name)))
+        .map((entry) => `${folder}/${entry.name}`),
+    );
+  }
+  const texts = new Map<string, string>();
+  const problems: ConfigurationProblem[] = [];
+  for (const file of names.sort()) {
+    try {
+      texts.set(file, await readFile(join(root, file), 'utf8'));
+    } catch (error) {
+      const { code, message } = error as NodeJS.ErrnoException;
+      if (code !== 'ENOENT')
+        problems.push({ file, message: `cannot be read: ${message}; expected a readable file` });
+    }
+  }
+  return { texts, problems };
+}
+
+const filesIn = (texts: Map<string, string>, folder: string) =>
+  [...texts.keys()].filter((name) => name.startsWith(`${folder}/`));
+
+const objectAt = (value: Record<string, unknown> | undefined, key: string): Record<string, unknown> => {
+  const found = value?.[key];
+  return found && typeof found === 'object' && !Array.isArray(found)
+    ? (found as Record<string, unknown>)
+    : {};
+};
+
+const at = (location: SourceLocation) => `${location.file}:${location.line}:${location.column}`;
+
+/** The same files give the same version, whatever the order they were read in. */
+function versionOf(texts: Map<string, string>): string {
+  const hash = createHash('sha256');
+  for (const [name, text] of texts) hash.update(`${name}\0${text}\0`);
+  return hash.digest('hex').slice(0, VERSION_LENGTH);
+}
+
+function sortedProblems(problems: ConfigurationProblem[]): ConfigurationProblem[] {
+  return [...problems].sort(
+    (a, b) =>
+      byCodePoint(a.file ?? '', b.file ?? '') ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0),
+  );
+}
+
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
+}

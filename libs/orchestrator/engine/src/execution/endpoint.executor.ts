@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import { DownstreamError } from '@libs/core/http';
+import type { SourceAdapter, SourceCallContext } from '@libs/core/sources';
+import { Observable, catchError, defer, forkJoin, map, of, shareReplay, switchMap, throwError } from 'rxjs';
+import type { EndpointDefinition, ExecutionStatus, SourceTrace } from '../model';
+import { resolveReferences } from '../references';
+import { EndpointExecutionError } from './execution.error';
+import { planExecution, type ExecutionPlan } from './execution.plan';
+import { SourceExecution } from './source.execution';
+import { SourceResultCache } from './source-result.cache';
+
+export interface ExecutionRequest {
+  /** The request's validated params, by name. */
+  params: Record<string, unknown>;
+}
+
+/** What the adapters get with every call: the request's ids, deadline, signal and catalog. */
+export type ExecutionContext = SourceCallContext;
+
+export interface ExecutionOutcome {
+  /** The mapped (and transformed) response. */
+  body: unknown;
+  /** `degraded` when an optional source failed and its default stood in. */
+  status: Exclude<ExecutionStatus, 'failed'>;
+  /** The optional sources that failed, in declaration order. */
+  degraded: string[];
+  /** One trace per source, in declaration order. */
+  sources: SourceTrace[];
+}
+
+/** The name failures of the response's own transform are reported under. */
+export const RESPONSE_SOURCE = 'response_mapping';
+
+type Scope = Record<string, unknown>;
+
+const allOf = (results: Observable<unknown>[]): Observable<unknown[]> =>
+  results.length > 0 ? forkJoin(results) : of([]);
+
+const scopeOf = (params: Record<string, unknown>, names: readonly string[], results: unknown[]): Scope => ({
+  request: params,
+  ...Object.fromEntries(names.map((name, index) => [name, results[index]])),
+});
+
+/**
+ * Runs YAML endpoints. Each source is an Observable that waits for the sources it reads (each
+ * result shared, computed once) and starts as soon as they resolve, so independent sources run
+ * concurrently. A required source's failure ends the execution at once and cancels what is in
+ * flight; unsubscribing does the same.
+ */
+@Injectable()
+export class EndpointExecutor {
+  // Definitions are immutable and replaced whole by a reload, so a plan lives as long as its endpoint.
+  private readonly plans = new WeakMap<EndpointDefinition, ExecutionPlan>();
+
+  constructor(private readonly cache: SourceResultCache) {}
+
+  /**
+   * Emits the outcome once and completes, or errors with an `EndpointExecutionError` naming
+   * the source that failed. An endpoint that cannot be planned, or a source type without an
+   * adapter, is a plain Error: the configuration loader should have refused it.
+   */
+  execute(
+    endpoint: EndpointDefinition,
+    request: ExecutionRequest,
+    context: ExecutionContext,
+    adapters: ReadonlyMap<string, SourceAdapter>,
+  ): Observable<ExecutionOutcome> {
+    return defer(() => {
+      const plan = this.planOf(endpoint);
+      const executions = new Map(
+        plan.sources.map((planned) => {
+          const { name, type } = planned.definition;
+          const adapter = adapters.get(type);
+          if (!adapter)
+            throw new Error(`no adapter is registered for type ${type} (source ${name} of ${endpoint.name})`);
+          const environment = { adapter, context, cache: this.cache, sensitive: endpoint.sensitive };
+          return [name, new SourceExecution(planned, environment)] as const;
+        }),
+      );
+      const results = new Map<string, Observable<unknown>>();
+      for (const { definition, dependsOn } of plan.sources) {
+        const execution = executions.get(definition.name) as SourceExecution;
+        const inputs = dependsOn.map((name) => results.get(name) as Observable<unknown>);
+        results.set(
+          definition.name,
+          allOf(inputs).pipe(
+            switchMap((values) => execution.run(scopeOf(request.params, dependsOn, values))),
+            shareReplay({ bufferSize: 1, refCount: true }),
+          ),
+        );
+      }
+
+      const declared = endpoint.sources.map(({ name }) => executions.get(name) as SourceExecution);
+      const traces = () => declared.map((execution) => execution.trace());
+      const degraded = () => declared.filter(({ status }) => status === 'degraded').map(({ name }) => name);
+      const names = [...results.keys()];
+      return allOf([...results.values()]).pipe(
+        switchMap((values) => this.respond(plan, scopeOf(request.params, names, values))),
+        map((body): ExecutionOutcome => {
+          const degradedSources = degraded();
+          return {
+            body,
+            status: degradedSources.length > 0 ? 'degraded' : 'ok',
+            degraded: degradedSources,
+            sources: traces(),
+          };
+        }),
+        catchError((error: unknown) =>
+          throwError(() =>
+            error instanceof DownstreamError
+              ? new EndpointExecutionError(error, traces(), degraded())
+              : error,
+          ),
+        ),
+      );
+    });
+  }
+
+  private planOf(endpoint: EndpointDefinition): ExecutionPlan {
+    let plan = this.plans.get(endpoint);
+    if (!plan) {
+      plan = planExecution(endpoint);
+      this.plans.set(endpoint, plan);
+    }
+    return plan;
+  }
+
+  /**
+   * The response: the primary source's result when there is no mapping (every result by name
+   * when there is no primary source either), else the mapping with its references resolved;
+   * then the endpoint's transform.
+   */
+  private respond({ endpoint, transform }: ExecutionPlan, scope: Scope): Observable<unknown> {
+    const { responseMapping, primarySource } = endpoint;
+    const { request: _request, ...results } = scope;
+    const body =
+      responseMapping !== null && responseMapping !== undefined
+        ? resolveReferences(responseMapping, scope)
+        : primarySource !== undefined
+          ? results[primarySource]
+          : results;
+    if (!transform) return of(body);
+    // A transform that fails at run time is a configuration bug met by this request's data; it is
+    // reported like a failed source (502), named after the response, rather than as an opaque 500.
+    return transform
+      .evaluate(body, scope)
+      .pipe(
+        catchError((error: Error) =>
+          throwError(
+            () =>
+              new DownstreamError(
+                RESPONSE_SOURCE,
+                'bad-gateway',
+                `the response transform of ${endpoint.name} failed: ${error.message}`,
+                { cause: error },
+              ),
+          ),
+        ),
+      );
+  }
+}

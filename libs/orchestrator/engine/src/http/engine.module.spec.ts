@@ -1,0 +1,323 @@
+import { Injectable, Module } from '@nestjs/common';
+import { configurationModule } from '@libs/core/config';
+import { DownstreamError, loggingModule } from '@libs/core/http';
+import {
+  SourceAdapterFor,
+  type SourceAdapter,
+  type SourceCall,
+  type SourceCatalog,
+} from '@libs/core/sources';
+import { startService, type RunningService } from '@libs/core/testing';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { from, map, throwError, timer } from 'rxjs';
+import { ConfigurationDirectories, lines } from '../config/configuration.test-harness';
+import { executionTrackingEnvironment } from '../tracking/execution-tracking.config';
+import { engineEnvironment } from './engine.config';
+import { EngineModule } from './engine.module';
+import { EndpointDocumentation } from './endpoint.openapi';
+
+/**
+ * Answers `{ id, label }` after 10 ms; `fail: true` makes it unavailable; an uploaded `file` is
+ * read through and answered with its name and size.
+ */
+@Injectable()
+@SourceAdapterFor('echo')
+class EchoAdapter implements SourceAdapter {
+  readonly type = 'echo';
+  /** The catalog of each configuration this adapter was told started serving. */
+  readonly activated: SourceCatalog[] = [];
+
+  activate(catalog: SourceCatalog) {
+    this.activated.push(catalog);
+  }
+
+  execute({ source, params }: SourceCall) {
+    const file = params['file'] as { stream: Readable; filename: string } | undefined;
+    if (file) {
+      return from(
+        (async () => {
+          let bytes = 0;
+          for await (const chunk of file.stream) bytes += (chunk as Buffer).length;
+          return { filename: file.filename, bytes, note: params['note'] };
+        })(),
+      );
+    }
+    return params['fail']
+      ? throwError(() => new DownstreamError(source, 'unavailable', `${source} is down`))
+      : timer(10).pipe(map(() => ({ id: params['id'], label: `item ${String(params['id'])}` })));
+  }
+}
+
+@Module({ providers: [EchoAdapter] })
+class EchoModule {}
+
+const domain = (extraEndpoint = '') =>
+  lines(
+    'endpoints:',
+    '  get_item:',
+    '    path: /items/{id}',
+    '    request:',
+    '      id: { in: path, type: integer, minimum: 1 }',
+    '      flaky: { in: query, type: boolean, default: false }',
+    '    data_sources:',
+    '      - name: item',
+    '        type: echo',
+    '        params: { id: $request.id }',
+    '      - name: extra',
+    '        type: echo',
+    '        params: { id: $item.id, fail: $request.flaky }',
+    '        optional: true',
+    '        default: { label: none }',
+    '    primary_source: item',
+    '    response_mapping:',
+    '      id: $item.id',
+    '      title: ${item.label} / ${extra.label}',
+    '  broken_item:',
+    '    path: /broken/{id}',
+    '    request:',
+    '      id: { in: path, type: integer }',
+    '    data_sources:',
+    '      - name: item',
+    '        type: echo',
+    '        params: { id: $request.id, fail: true }',
+    '    response_mapping: null',
+    extraEndpoint,
+  );
+
+interface Envelope {
+  message: string;
+  fields: { field: string }[];
+}
+interface TracedBody {
+  _meta: { sources: { name: string }[] };
+}
+interface ConfigStatusBody {
+  endpoints: { path: string }[];
+  lastError: { problems: string[] };
+}
+interface OpenApiBody {
+  paths: Record<string, { get: { parameters: { name: string }[] } }>;
+}
+const jsonOf = async <T>(res: Response): Promise<T> => (await res.json()) as T;
+
+const upload = lines(
+  'endpoints:',
+  '  upload_item:',
+  '    request:',
+  '      note: { in: body }',
+  '      file: { in: body, type: file, required: true }',
+  '    data_sources:',
+  '      - name: stored',
+  '        type: echo',
+  '        params: { file: $request.file, note: $request.note }',
+);
+
+const undeclaredRequest = lines(
+  '  find_item:',
+  '    data_sources:',
+  '      - name: item',
+  '        type: echo',
+  '        params: { id: $request.id }',
+);
+
+const renamedEndpoint = lines(
+  '  get_item_v2:',
+  '    path: /v2/items/{id}',
+  '    request:',
+  '      id: { in: path, type: integer }',
+  '    data_sources:',
+  '      - name: item',
+  '        type: echo',
+  '        params: { id: $request.id }',
+  '    response_mapping: { id: $item.id, version: 2 }',
+);
+
+describe('EngineModule over HTTP', () => {
+  const directories = new ConfigurationDirectories();
+  let directory: string;
+  let service: RunningService;
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    fetch(`${service.url}${path}`, { headers });
+  const reload = () =>
+    fetch(`${service.url}/admin/config/reload`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer s3cret' },
+    });
+
+  beforeAll(async () => {
+    directory = await directories.write({
+      'config.yaml': 'settings: { request_deadline_ms: 2000 }\n',
+      'domains/shop.yaml': domain(),
+      'domains/lookup.yaml': lines('endpoints:', undeclaredRequest),
+      'domains/uploads.yaml': upload,
+    });
+    service = await startService(
+      async () => {
+        @Module({
+          imports: [
+            configurationModule({ ...engineEnvironment, ...executionTrackingEnvironment }),
+            loggingModule('engine-test'),
+            EchoModule,
+            EngineModule,
+          ],
+        })
+        class EngineTestModule {}
+        return EngineTestModule;
+      },
+      {
+        CONFIG_DIR: directory,
+        CONFIG_WATCH_DEBOUNCE_MS: '50',
+        ORCHESTRATOR_ADMIN_TOKEN: 's3cret',
+        UPLOAD_MAX_BYTES: '1000',
+      },
+      { documentExtension: (app) => app.get(EndpointDocumentation) },
+    );
+  });
+  afterAll(async () => {
+    await service.app.close();
+    await directories.removeAll();
+  });
+
+  it('serves a YAML endpoint, and records its execution', async () => {
+    const res = await get('/items/7', { 'x-request-id': 'engine-1' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ id: 7, title: 'item 7 / item 7' });
+    const executionId = res.headers.get('x-execution-id');
+    expect(res.headers.get('x-config-version')).toMatch(/^[0-9a-f]{12}$/);
+
+    const record = await (await get(`/executions/${executionId}`)).json();
+    expect(record).toMatchObject({
+      id: executionId,
+      requestId: 'engine-1',
+      endpoint: 'get_item',
+      status: 'ok',
+      statusCode: 200,
+      sources: [
+        { name: 'item', status: 'ok', params: { id: 7 }, attempts: 1 },
+        { name: 'extra', status: 'ok', params: { id: 7, fail: false } },
+      ],
+    });
+  });
+
+  it('passes an undeclared request on unchecked, at the default route', async () => {
+    expect(await (await get('/lookup/find-item?id=abc')).json()).toEqual({ id: 'abc', label: 'item abc' });
+  });
+
+  it('streams a multipart file parameter to its source, and refuses a declared size over the limit', async () => {
+    const form = new FormData();
+    form.append('note', 'first');
+    form.append('file', new Blob([Buffer.alloc(600)]), 'small.wav');
+    const res = await fetch(`${service.url}/uploads/upload-item`, { method: 'POST', body: form });
+    expect(await res.json()).toEqual({ filename: 'small.wav', bytes: 600, note: 'first' });
+
+    const large = new FormData();
+    large.append('file', new Blob([Buffer.alloc(2000)]), 'large.wav');
+    const refused = await fetch(`${service.url}/uploads/upload-item`, { method: 'POST', body: large });
+    expect(refused.status).toBe(413);
+    const json = await fetch(`${service.url}/uploads/upload-item`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(json.status).toBe(415);
+  });
+
+  it('refuses invalid parameters with a 400 listing them', async () => {
+    const res = await get('/items/0?flaky=maybe');
+    expect(res.status).toBe(400);
+    const body = await jsonOf<Envelope>(res);
+    expect(body.fields.map((field: { field: string }) => field.field).sort()).toEqual(['flaky', 'id']);
+  });
+
+  it('answers with the default of a failed optional source, and says it is degraded', async () => {
+    const res = await get('/items/3?flaky=true');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-degraded-sources')).toBe('extra');
+    expect(await res.json()).toEqual({
+      id: 3,
+      title: 'item 3 / none',
+      _meta: { execution_id: res.headers.get('x-execution-id'), degraded: ['extra'] },
+    });
+  });
+
+  it('maps a failed required source to its status, naming it, and records the failure', async () => {
+    const res = await get('/broken/1');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ statusCode: 503, source: 'item', message: 'item is down' });
+    const record = await (await get(`/executions/${res.headers.get('x-execution-id')}`)).json();
+    expect(record).toMatchObject({
+      status: 'failed',
+      statusCode: 503,
+      sources: [{ name: 'item', status: 'failed' }],
+    });
+  });
+
+  it('returns the trace inline when asked', async () => {
+    const body = await jsonOf<TracedBody>(await get('/items/5?_trace=true'));
+    expect(body._meta.sources.map((source) => source.name)).toEqual(['item', 'extra']);
+  });
+
+  it('keeps admin routes behind the token', async () => {
+    expect((await fetch(`${service.url}/admin/config/reload`, { method: 'POST' })).status).toBe(401);
+    const status = await jsonOf<ConfigStatusBody>(
+      await get('/admin/config', { authorization: 'Bearer s3cret' }),
+    );
+    expect(status.endpoints.map((endpoint) => endpoint.path).sort()).toEqual([
+      '/broken/:id',
+      '/items/:id',
+      '/lookup/find-item',
+      '/uploads/upload-item',
+    ]);
+  });
+
+  it('refuses an invalid reload whole, and the old configuration keeps serving', async () => {
+    const activations = service.app.get(EchoAdapter).activated.length;
+    await writeFile(join(directory, 'domains/shop.yaml'), domain().replace('type: echo', 'type: ech0'));
+    const res = await reload();
+    expect(res.status).toBe(422);
+    expect(service.app.get(EchoAdapter).activated).toHaveLength(activations);
+    expect((await jsonOf<Envelope>(res)).message).toMatch(/domains\/shop\.yaml:\d+:\d+: .*ech0/);
+    expect((await get('/items/2')).status).toBe(200);
+    const status = await jsonOf<ConfigStatusBody>(
+      await get('/admin/config', { authorization: 'Bearer s3cret' }),
+    );
+    expect(status.lastError.problems.join('\n')).toContain('ech0');
+  });
+
+  it('serves and documents a new endpoint after a reload, without a restart', async () => {
+    const { activated } = service.app.get(EchoAdapter);
+    const activations = activated.length;
+    await writeFile(join(directory, 'domains/shop.yaml'), domain(renamedEndpoint));
+    const res = await reload();
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ applied: true, problems: [] });
+    // At least once: the directory's watcher may have applied the same change too.
+    expect(activated.length).toBeGreaterThan(activations);
+    expect(activated.at(-1)?.settings).toEqual({ request_deadline_ms: 2000 });
+    expect(await (await get('/v2/items/4')).json()).toEqual({ id: 4, version: 2 });
+    const document = await jsonOf<OpenApiBody>(await get('/docs-json'));
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/items/{id}', '/v2/items/{id}']));
+    expect(document.paths['/items/{id}'].get.parameters.map((parameter) => parameter.name)).toEqual([
+      'id',
+      'flaky',
+      '_trace',
+    ]);
+  });
+
+  it('reloads by itself when a file of the directory changes', async () => {
+    const before = (await get('/items/1')).headers.get('x-config-version');
+    await writeFile(
+      join(directory, 'domains/more.yaml'),
+      lines('endpoints:', renamedEndpoint.replace('get_item_v2', 'get_item_v3').replace('/v2/', '/v3/')),
+    );
+    let version = before;
+    for (let i = 0; i < 100 && version === before; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      version = (await get('/items/1')).headers.get('x-config-version');
+    }
+    expect(version).not.toBe(before);
+    expect((await get('/v3/items/9')).status).toBe(200);
+  });
+});

@@ -1,0 +1,84 @@
+// Support for the specs of the execution stores and their routes: records to save, key
+// prefixes on the real Redis that each run owns and deletes afterwards, and the routes served.
+import { configurationModule } from '@libs/core/config';
+import { loggingModule } from '@libs/core/http';
+import { startService, type RunningService } from '@libs/core/testing';
+import Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import type { ExecutionRecord } from '../model';
+import { executionTrackingEnvironment } from './execution-tracking.config';
+import { ExecutionTrackingModule } from './execution-tracking.module';
+
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** A record of a finished execution, started `ageMs` ago. */
+export function executionRecord(overrides: Partial<ExecutionRecord> = {}, ageMs = 0): ExecutionRecord {
+  return {
+    id: randomUUID(),
+    requestId: randomUUID(),
+    endpoint: 'get_customer_360',
+    configVersion: 'v1',
+    startedAt: new Date(Date.now() - ageMs).toISOString(),
+    durationMs: 12,
+    status: 'ok',
+    statusCode: 200,
+    degraded: [],
+    sources: [
+      {
+        name: 'profile',
+        type: 'api',
+        operation: 'get_customer',
+        params: { customer_id: 'C-1' },
+        startedAt: new Date(Date.now() - ageMs).toISOString(),
+        durationMs: 10,
+        attempts: 1,
+        cacheHit: false,
+        status: 'ok',
+      },
+    ],
+    ...overrides,
+  };
+}
+
+/** Records started one second apart, the last one now: `records[0]` is the oldest. */
+export const recordsInOrder = (count: number): ExecutionRecord[] =>
+  Array.from({ length: count }, (_, i) => executionRecord({}, (count - 1 - i) * 1000));
+
+/** Key prefixes of one spec file's run on the real Redis, each one new, all deleted by `cleanUp`. */
+export class RedisTestKeys {
+  private readonly run = `orchestrator-test:${randomUUID()}:`;
+  private count = 0;
+
+  prefix(): string {
+    this.count += 1;
+    return `${this.run}${this.count}:`;
+  }
+
+  async cleanUp(): Promise<void> {
+    const redis = new Redis(REDIS_URL);
+    try {
+      const keys = await redis.keys(`${this.run}*`);
+      if (keys.length > 0) await redis.del(...keys);
+    } finally {
+      await redis.quit();
+    }
+  }
+}
+
+/** The module under test, as the orchestrator's app module would hold it. */
+class TrackingUnderTest {}
+
+/** Execution tracking and its routes on a free port, configured by `env`. */
+export function startTracking(env: Record<string, string>): Promise<RunningService> {
+  return startService(
+    async () => ({
+      module: TrackingUnderTest,
+      imports: [
+        configurationModule(executionTrackingEnvironment),
+        loggingModule('orchestrator'),
+        ExecutionTrackingModule,
+      ],
+    }),
+    env,
+  );
+}

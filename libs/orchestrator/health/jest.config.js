@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../../jest.preset.js'),
+  displayName: 'orchestrator-health',
+  coverageDirectory: '../../../coverage/libs/orchestrator/health',
+};

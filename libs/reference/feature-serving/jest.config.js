@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../../jest.preset.js'),
+  displayName: 'reference-feature-serving',
+  coverageDirectory: '../../../coverage/libs/reference/feature-serving',
+};

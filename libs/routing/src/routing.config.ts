@@ -1,3 +1,0 @@
-import { uploadEnvironment, type EnvironmentSchema } from '@orchestrator/config';
-
-export const routingEnvironment: EnvironmentSchema = { ...uploadEnvironment };
