@@ -5,7 +5,7 @@ export type {
   SourceAdapter,
   SourceCall,
   SourceCallContext,
-  SourceCatalog,
+  ConfigurationSections,
   SourceDeclarationView,
   SourceProblem,
 } from './source-adapter';

@@ -23,7 +23,7 @@ export interface SourceCallContext {
   /** The request's deadline (epoch ms); an adapter never waits past it. */
   deadline: number;
   /** The configuration the request began with, so a reload never changes a request in flight. */
-  catalog: SourceCatalog;
+  sections: ConfigurationSections;
   /**
    * Adds what the adapter learnt beyond the result to the source's trace in the execution record
    * (a feature store's per-feature statuses, a model's version). Keys of later calls win.
@@ -35,7 +35,7 @@ export interface SourceCallContext {
  * The parts of a configuration that are not endpoints, which adapters read their own section
  * of: `integrations/*.yaml` for `api`, `database.yaml` for `database`…
  */
-export interface SourceCatalog {
+export interface ConfigurationSections {
   /** Global settings from `config.yaml`. */
   settings: Readonly<Record<string, unknown>>;
   /** Integrations by name, from `integrations/*.yaml`. */
@@ -65,17 +65,17 @@ export interface SourceDeclarationView {
 export interface SourceAdapter {
   readonly type: string;
   /**
-   * Checks a declaration against the catalog when a configuration loads (an unknown operation,
+   * Checks a declaration against the configuration's sections when a configuration loads (an unknown operation,
    * a missing parameter), so that a bad configuration is refused before it serves.
    */
-  validate?(source: SourceDeclarationView, catalog: SourceCatalog): SourceProblem[];
+  validate?(source: SourceDeclarationView, sections: ConfigurationSections): SourceProblem[];
   /**
-   * Told the catalog of each configuration that starts serving, so that the adapter can follow
+   * Told the sections of each configuration that starts serving, so that the adapter can follow
    * it outside calls (open, check or close the connections it declares).
    */
-  activate?(catalog: SourceCatalog): void;
+  activate?(sections: ConfigurationSections): void;
   /** Whether a failed call may be repeated (reads are, an upload stream or a payment is not). */
-  idempotent?(source: SourceDeclarationView, catalog: SourceCatalog): boolean;
+  idempotent?(source: SourceDeclarationView, sections: ConfigurationSections): boolean;
   /**
    * Runs the call. Failures are `DownstreamError`s (from `@libs/core/http`) naming the
    * source, so that the engine maps them to 502/503/504 like every other downstream failure.

@@ -10,7 +10,7 @@ export class CompositeContext {
   constructor(private readonly configuration: ConfigurationState) {}
 
   /**
-   * The live configuration's catalog and deadline, read once per run so that a reload never
+   * The live configuration's sections and deadline, read once per run so that a reload never
    * changes a run in flight (a YAML request keeps its configuration too).
    */
   for({ requestId, signal }: CompositeCaller): SourceCallContext {
@@ -20,7 +20,7 @@ export class CompositeContext {
       executionId: randomUUID(),
       signal,
       deadline: Date.now() + snapshot.settings.requestDeadlineMs,
-      catalog: snapshot.catalog,
+      sections: snapshot.sections,
     };
   }
 }

@@ -14,7 +14,6 @@ export { RedisExecutionStore } from './tracking/redis-execution.store';
 export {
   EndpointExecutor,
   RESPONSE_SOURCE,
-  type ExecutionContext,
   type ExecutionOutcome,
   type ExecutionRequest,
 } from './execution/endpoint.executor';

@@ -1,12 +1,12 @@
-import type { SourceCatalog } from '@libs/core/sources';
+import type { ConfigurationSections } from '@libs/core/sources';
 
 /**
  * The engine's model of a configuration directory, once loaded and validated. Every object is
  * frozen: a reload builds a new snapshot and swaps it in whole; nothing mutates a live one.
  */
 
-/** Where something was declared, for error messages and traces. */
-export interface SourceLocation {
+/** Where something is declared in a configuration file, for error messages and traces. */
+export interface FilePosition {
   /** Relative to the configuration directory, e.g. `domains/customers.yaml`. */
   file: string;
   line: number;
@@ -65,7 +65,7 @@ export interface SourceDefinition {
   transform?: string;
   /** The names of the sources this one reads (derived from its references). */
   dependsOn: string[];
-  location: SourceLocation;
+  location: FilePosition;
 }
 
 export interface EndpointDefinition {
@@ -86,7 +86,7 @@ export interface EndpointDefinition {
   transform?: string;
   /** Request fields whose values are redacted in execution records. */
   sensitive: string[];
-  location: SourceLocation;
+  location: FilePosition;
 }
 
 /** The `settings` of `config.yaml`, defaults applied. */
@@ -107,12 +107,12 @@ export interface ConfigurationSnapshot {
   loadedAt: string;
   directory: string;
   settings: EngineSettings;
-  catalog: SourceCatalog;
+  sections: ConfigurationSections;
   endpoints: readonly EndpointDefinition[];
 }
 
 /** One problem found while loading a configuration. */
-export interface ConfigurationProblem extends Partial<SourceLocation> {
+export interface ConfigurationProblem extends Partial<FilePosition> {
   message: string;
 }
 

@@ -1,7 +1,7 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { configurationModule } from '@libs/core/config';
 import type { DownstreamError } from '@libs/core/http';
-import type { SourceCall, SourceCatalog, SourceDeclarationView } from '@libs/core/sources';
+import type { SourceCall, ConfigurationSections, SourceDeclarationView } from '@libs/core/sources';
 import { LocalHttpServer, failureOf, unusedPortUrl } from '@libs/core/testing';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { firstValueFrom } from 'rxjs';
@@ -90,10 +90,13 @@ const integrationsFor = (url: string) => ({
   },
 });
 
-const catalogOf = (integrations: Record<string, unknown>): SourceCatalog => ({ settings: {}, integrations });
+const sectionsOf = (integrations: Record<string, unknown>): ConfigurationSections => ({
+  settings: {},
+  integrations,
+});
 
 function callFor(
-  catalog: SourceCatalog,
+  sections: ConfigurationSections,
   operation: string,
   params: Record<string, unknown>,
   { deadlineInMs = 5_000, signal = new AbortController().signal } = {},
@@ -108,7 +111,7 @@ function callFor(
       executionId: 'exec-1',
       signal,
       deadline: Date.now() + deadlineInMs,
-      catalog,
+      sections,
     },
   };
 }
@@ -117,7 +120,7 @@ describe('ApiSourceAdapter against a stand-in external API', () => {
   const standIn = new ExternalApiStandIn();
   let moduleRef: TestingModule;
   let adapter: ApiSourceAdapter;
-  let catalog: SourceCatalog;
+  let sections: ConfigurationSections;
 
   beforeAll(async () => {
     await standIn.start();
@@ -129,7 +132,7 @@ describe('ApiSourceAdapter against a stand-in external API', () => {
     moduleRef = await Test.createTestingModule({ imports: [configurationModule({}), ApiModule] }).compile();
     moduleRef.useLogger(false);
     adapter = moduleRef.get(ApiSourceAdapter);
-    catalog = catalogOf(integrationsFor(standIn.url));
+    sections = sectionsOf(integrationsFor(standIn.url));
   });
   afterAll(async () => {
     await moduleRef.close();
@@ -145,7 +148,7 @@ describe('ApiSourceAdapter against a stand-in external API', () => {
 
   it('calls the operation with its bearer token, headers and request id, and returns the selected part', async () => {
     await expect(
-      run(callFor(catalog, 'crm.get_customer', { customer_id: 'c-1', tenant: 'acme' })),
+      run(callFor(sections, 'crm.get_customer', { customer_id: 'c-1', tenant: 'acme' })),
     ).resolves.toEqual(customer);
     const [request] = standIn.requests;
     expect(request).toMatchObject({ method: 'GET', url: '/api/v2/customers/c-1' });
@@ -158,13 +161,13 @@ describe('ApiSourceAdapter against a stand-in external API', () => {
   });
 
   it('keeps a path injection attempt inside its path segment', async () => {
-    await run(callFor(catalog, 'crm.get_customer', { customer_id: '../admin?x=', tenant: 'acme' }));
+    await run(callFor(sections, 'crm.get_customer', { customer_id: '../admin?x=', tenant: 'acme' }));
     expect(standIn.requests[0].url).toBe('/api/v2/customers/..%2Fadmin%3Fx%3D');
   });
 
   it('refuses a path value of .. with a 400, without calling the API', async () => {
     const error = await failureOf<DownstreamError>(
-      run(callFor(catalog, 'crm.get_customer', { customer_id: '..' })),
+      run(callFor(sections, 'crm.get_customer', { customer_id: '..' })),
     );
     expect(error).toMatchObject({ status: 400, kind: 'rejected', source: 'profile' });
     expect(standIn.requests).toHaveLength(0);
@@ -172,7 +175,7 @@ describe('ApiSourceAdapter against a stand-in external API', () => {
 
   it('sends an API key in a header', async () => {
     standIn.script = () => ({ status: 200, body: { sku: 'a/1' } });
-    await expect(run(callFor(catalog, 'catalog.get_product', { sku: 'a/1' }))).resolves.toEqual({
+    await expect(run(callFor(sections, 'catalog.get_product', { sku: 'a/1' }))).resolves.toEqual({
       sku: 'a/1',
     });
     expect(standIn.requests[0].url).toBe('/products/a%2F1');
@@ -180,7 +183,7 @@ describe('ApiSourceAdapter against a stand-in external API', () => {
   });
 
   it('sends an API key in the query, URL-encoded with the templated query', async () => {
-    await run(callFor(catalog, 'weather.forecast', { city: 'São Paulo' }));
+    await run(callFor(sections, 'weather.forecast', { city: 'São Paulo' }));
     expect(standIn.requests[0].url).toBe('/forecast?q=S%C3%A3o+Paulo&units=metric&appid=weather+key%261');
     expect(standIn.requests[0].headers['authorization']).toBeUndefined();
   });
@@ -188,7 +191,7 @@ describe('ApiSourceAdapter against a stand-in external API', () => {
   it('posts the params no template names as a JSON body, and never retries a POST', async () => {
     standIn.script = () => ({ status: 503, body: { message: 'busy' } });
     const error = await failureOf<DownstreamError>(
-      run(callFor(catalog, 'crm.create_note', { customer_id: 'c-1', text: 'called', tags: ['vip'] })),
+      run(callFor(sections, 'crm.create_note', { customer_id: 'c-1', text: 'called', tags: ['vip'] })),
     );
     expect(error).toMatchObject({ status: 502, source: 'profile' });
     expect(standIn.requests).toHaveLength(1);
@@ -200,7 +203,7 @@ describe('ApiSourceAdapter against a stand-in external API', () => {
   it('passes a 404 on, naming the source and the integration', async () => {
     standIn.script = () => ({ status: 404, body: { message: 'no customer c-9' } });
     const error = await failureOf<DownstreamError>(
-      run(callFor(catalog, 'crm.get_customer', { customer_id: 'c-9', tenant: 'acme' })),
+      run(callFor(sections, 'crm.get_customer', { customer_id: 'c-9', tenant: 'acme' })),
     );
     expect(error).toMatchObject({ status: 404, kind: 'rejected', source: 'profile' });
     expect(error.message).toBe('profile: crm rejected the request: no customer c-9');
@@ -210,7 +213,7 @@ describe('ApiSourceAdapter against a stand-in external API', () => {
   it('answers a 5xx with a 502 once the retries of an idempotent operation are spent', async () => {
     standIn.script = () => ({ status: 500, body: { message: 'boom' } });
     const error = await failureOf<DownstreamError>(
-      run(callFor(catalog, 'crm.get_customer', { customer_id: 'c-1', tenant: 'acme' })),
+      run(callFor(sections, 'crm.get_customer', { customer_id: 'c-1', tenant: 'acme' })),
     );
     expect(error).toMatchObject({ status: 502, kind: 'bad-gateway', source: 'profile' });
     expect(error.message).toBe('profile: crm failed with HTTP 500: boom');
@@ -220,7 +223,7 @@ describe('ApiSourceAdapter against a stand-in external API', () => {
   it('answers a body without the selected part with a 502', async () => {
     standIn.script = () => ({ status: 200, body: { data: {} } });
     const error = await failureOf<DownstreamError>(
-      run(callFor(catalog, 'crm.get_customer', { customer_id: 'c-1', tenant: 'acme' })),
+      run(callFor(sections, 'crm.get_customer', { customer_id: 'c-1', tenant: 'acme' })),
     );
     expect(error).toMatchObject({ status: 502, source: 'profile' });
     expect(error.message).toBe('profile: crm answered without data.customer');
@@ -228,7 +231,7 @@ describe('ApiSourceAdapter against a stand-in external API', () => {
 
   it('answers null for an empty body', async () => {
     standIn.script = () => ({ status: 200 });
-    await expect(run(callFor(catalog, 'crm.ping', {}))).resolves.toBeNull();
+    await expect(run(callFor(sections, 'crm.ping', {}))).resolves.toBeNull();
     expect(standIn.requests[0].method).toBe('HEAD');
   });
 
@@ -236,7 +239,7 @@ describe('ApiSourceAdapter against a stand-in external API', () => {
     standIn.script = () => ({ status: 200, body: {}, delayMs: 2_000 });
     const started = Date.now();
     const error = await failureOf<DownstreamError>(
-      run(callFor(catalog, 'catalog.get_product', { sku: 'a' }, { deadlineInMs: 150 })),
+      run(callFor(sections, 'catalog.get_product', { sku: 'a' }, { deadlineInMs: 150 })),
     );
     expect(Date.now() - started).toBeLessThan(900);
     expect(error).toMatchObject({ status: 504, kind: 'timeout', source: 'profile' });
@@ -248,7 +251,7 @@ describe('ApiSourceAdapter against a stand-in external API', () => {
 
   it('gives up at the integration timeout when it comes first: 504', async () => {
     standIn.script = () => ({ status: 200, body: {}, delayMs: 2_000 });
-    const slow = catalogOf({ catalog: { ...integrationsFor(standIn.url).catalog, timeout_ms: 100 } });
+    const slow = sectionsOf({ catalog: { ...integrationsFor(standIn.url).catalog, timeout_ms: 100 } });
     const error = await failureOf<DownstreamError>(run(callFor(slow, 'catalog.get_product', { sku: 'a' })));
     expect(error).toMatchObject({ status: 504, kind: 'timeout', source: 'profile' });
     expect(error.message).toBe('profile: catalog did not answer within 100 ms');
@@ -258,7 +261,7 @@ describe('ApiSourceAdapter against a stand-in external API', () => {
     standIn.script = () => ({ status: 200, body: {}, delayMs: 2_000 });
     const controller = new AbortController();
     const outcome = failureOf<DownstreamError>(
-      run(callFor(catalog, 'catalog.get_product', { sku: 'a' }, { signal: controller.signal })),
+      run(callFor(sections, 'catalog.get_product', { sku: 'a' }, { signal: controller.signal })),
     );
     await waitFor(() => standIn.requests.length === 1);
     controller.abort(new Error('the client went away'));
@@ -269,7 +272,7 @@ describe('ApiSourceAdapter against a stand-in external API', () => {
   });
 
   it('answers 503 when its credential is not set at call time', async () => {
-    const error = await failureOf<DownstreamError>(run(callFor(catalog, 'unset.get', {})));
+    const error = await failureOf<DownstreamError>(run(callFor(sections, 'unset.get', {})));
     expect(error).toMatchObject({ status: 503, kind: 'unavailable', source: 'profile' });
     expect(error.message).toContain('API_SPEC_NEVER_SET');
     expect(standIn.requests).toHaveLength(0);
@@ -292,27 +295,27 @@ describe('ApiSourceAdapter when the API is down', () => {
     retries: 0,
     operations: { get: { path: '/x' } },
   });
-  const run = (catalog: SourceCatalog) =>
-    failureOf<DownstreamError>(firstValueFrom(adapter.execute(callFor(catalog, 'inventory.get', {}))));
+  const run = (sections: ConfigurationSections) =>
+    failureOf<DownstreamError>(firstValueFrom(adapter.execute(callFor(sections, 'inventory.get', {}))));
 
   it('answers a refused connection with a 503 naming the source and the integration', async () => {
-    const error = await run(catalogOf({ inventory: await down() }));
+    const error = await run(sectionsOf({ inventory: await down() }));
     expect(error).toMatchObject({ status: 503, kind: 'unavailable', source: 'profile' });
     expect(error.message).toMatch(/^profile: inventory is unavailable: .*ECONNREFUSED/);
   });
 
   it('shares one circuit breaker per integration definition, and gives a changed definition a new one', async () => {
-    const catalog = catalogOf({ inventory: await down() });
-    for (let call = 0; call < 5; call++) await run(catalog);
-    expect((await run(catalog)).message).toBe(
+    const sections = sectionsOf({ inventory: await down() });
+    for (let call = 0; call < 5; call++) await run(sections);
+    expect((await run(sections)).message).toBe(
       'profile: inventory is unavailable: circuit open after repeated failures',
     );
 
     const standIn = await new ExternalApiStandIn().start();
     try {
       standIn.script = () => ({ status: 200, body: { count: 3 } });
-      const moved = catalogOf({
-        inventory: { ...(catalog.integrations['inventory'] as object), base_url: standIn.url },
+      const moved = sectionsOf({
+        inventory: { ...(sections.integrations['inventory'] as object), base_url: standIn.url },
       });
       await expect(firstValueFrom(adapter.execute(callFor(moved, 'inventory.get', {})))).resolves.toEqual({
         count: 3,
@@ -326,7 +329,7 @@ describe('ApiSourceAdapter when the API is down', () => {
 describe('ApiSourceAdapter validation and idempotency', () => {
   let moduleRef: TestingModule;
   let adapter: ApiSourceAdapter;
-  const catalog = catalogOf(integrationsFor('http://127.0.0.1:9'));
+  const sections = sectionsOf(integrationsFor('http://127.0.0.1:9'));
   const declaration = (
     operation: string | undefined,
     params: Record<string, unknown> = {},
@@ -348,7 +351,7 @@ describe('ApiSourceAdapter validation and idempotency', () => {
     expect(
       adapter.validate(
         declaration('crm.get_customer', { customer_id: '$request.id', tenant: 'acme' }),
-        catalog,
+        sections,
       ),
     ).toEqual([]);
   });
@@ -358,7 +361,7 @@ describe('ApiSourceAdapter validation and idempotency', () => {
     ['get_customer', 'got get_customer'],
     ['crm.', 'got crm.'],
   ])('asks for <integration>.<operation> when the operation is %s', (operation, got) => {
-    expect(adapter.validate(declaration(operation), catalog)).toEqual([
+    expect(adapter.validate(declaration(operation), sections)).toEqual([
       {
         path: ['operation'],
         message: `an api source names its operation as <integration>.<operation>, e.g. crm.get_customer (${got})`,
@@ -367,19 +370,19 @@ describe('ApiSourceAdapter validation and idempotency', () => {
   });
 
   it('names an unknown integration, listing the known ones', () => {
-    expect(adapter.validate(declaration('billing.get_invoice'), catalog)).toEqual([
+    expect(adapter.validate(declaration('billing.get_invoice'), sections)).toEqual([
       {
         path: ['operation'],
         message: 'unknown integration billing; integrations/ declares: crm, catalog, weather, unset',
       },
     ]);
-    expect(adapter.validate(declaration('billing.get_invoice'), catalogOf({}))[0].message).toBe(
+    expect(adapter.validate(declaration('billing.get_invoice'), sectionsOf({}))[0].message).toBe(
       'unknown integration billing; integrations/ declares none',
     );
   });
 
   it('names an unknown operation, listing the integration’s', () => {
-    expect(adapter.validate(declaration('crm.get_custmer'), catalog)).toEqual([
+    expect(adapter.validate(declaration('crm.get_custmer'), sections)).toEqual([
       {
         path: ['operation'],
         message:
@@ -389,7 +392,7 @@ describe('ApiSourceAdapter validation and idempotency', () => {
   });
 
   it('names each param a template needs that the source does not give', () => {
-    expect(adapter.validate(declaration('crm.get_customer', { id: '$request.id' }), catalog)).toEqual([
+    expect(adapter.validate(declaration('crm.get_customer', { id: '$request.id' }), sections)).toEqual([
       {
         path: ['params'],
         message:
@@ -404,7 +407,7 @@ describe('ApiSourceAdapter validation and idempotency', () => {
   });
 
   it('reports an integration whose credential variable is not set', () => {
-    expect(adapter.validate(declaration('unset.get'), catalog)).toEqual([
+    expect(adapter.validate(declaration('unset.get'), sections)).toEqual([
       {
         path: ['operation'],
         message:
@@ -414,7 +417,7 @@ describe('ApiSourceAdapter validation and idempotency', () => {
   });
 
   it('reports what is wrong with an invalid integration', () => {
-    const broken = catalogOf({ crm: { base_url: 'crm.internal', operations: { get: { path: '/x' } } } });
+    const broken = sectionsOf({ crm: { base_url: 'crm.internal', operations: { get: { path: '/x' } } } });
     expect(adapter.validate(declaration('crm.get'), broken)).toEqual([
       {
         path: ['operation'],
@@ -424,10 +427,10 @@ describe('ApiSourceAdapter validation and idempotency', () => {
   });
 
   it('says reads may be retried and writes may not, as each operation declares', () => {
-    expect(adapter.idempotent(declaration('crm.get_customer'), catalog)).toBe(true);
-    expect(adapter.idempotent(declaration('crm.create_note'), catalog)).toBe(false);
-    expect(adapter.idempotent(declaration('crm.unknown'), catalog)).toBe(false);
-    const declared = catalogOf({
+    expect(adapter.idempotent(declaration('crm.get_customer'), sections)).toBe(true);
+    expect(adapter.idempotent(declaration('crm.create_note'), sections)).toBe(false);
+    expect(adapter.idempotent(declaration('crm.unknown'), sections)).toBe(false);
+    const declared = sectionsOf({
       crm: {
         base_url: 'http://crm',
         operations: { upsert: { method: 'POST', path: '/x', idempotent: true } },

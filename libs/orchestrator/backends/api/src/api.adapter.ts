@@ -8,7 +8,7 @@ import {
   withinSourceCall,
   type SourceAdapter,
   type SourceCall,
-  type SourceCatalog,
+  type ConfigurationSections,
   type SourceDeclarationView,
   type SourceProblem,
 } from '@libs/core/sources';
@@ -32,7 +32,7 @@ import {
 
 export const API_SOURCE_TYPE = 'api';
 
-/** An operation found in the catalog: `crm.get_customer` is operation `get_customer` of integration `crm`. */
+/** An operation found in the configuration's integrations: `crm.get_customer` is operation `get_customer` of integration `crm`. */
 interface ApiTarget {
   integrationName: string;
   integration: ApiIntegration;
@@ -62,8 +62,8 @@ export class ApiSourceAdapter implements SourceAdapter {
     private readonly config: ConfigService,
   ) {}
 
-  validate(source: SourceDeclarationView, catalog: SourceCatalog): SourceProblem[] {
-    const found = findTarget(source.operation, catalog);
+  validate(source: SourceDeclarationView, sections: ConfigurationSections): SourceProblem[] {
+    const found = findTarget(source.operation, sections);
     if ('problems' in found) return found.problems.map((message) => ({ path: ['operation'], message }));
     const { integrationName, integration, operationName, operation } = found;
     const problems: SourceProblem[] = [];
@@ -85,8 +85,8 @@ export class ApiSourceAdapter implements SourceAdapter {
     return problems;
   }
 
-  idempotent(source: SourceDeclarationView, catalog: SourceCatalog): boolean {
-    const found = findTarget(source.operation, catalog);
+  idempotent(source: SourceDeclarationView, sections: ConfigurationSections): boolean {
+    const found = findTarget(source.operation, sections);
     return 'operation' in found && isIdempotent(found.operation);
   }
 
@@ -96,7 +96,7 @@ export class ApiSourceAdapter implements SourceAdapter {
    */
   execute(call: SourceCall): Observable<unknown> {
     return defer(() => {
-      const found = findTarget(call.operation, call.context.catalog);
+      const found = findTarget(call.operation, call.context.sections);
       // A configuration that loaded was validated, so only code calling the adapter directly gets here.
       if ('problems' in found) throw new Error(`source ${call.source}: ${found.problems.join('; ')}`);
       const { integrationName, integration, operation } = found;
@@ -172,7 +172,7 @@ const secretVariableOf = (auth: ApiAuth): string => (auth.type === 'bearer' ? au
 
 function findTarget(
   operation: string | undefined,
-  catalog: SourceCatalog,
+  sections: ConfigurationSections,
 ): ApiTarget | { problems: string[] } {
   const separator = operation?.lastIndexOf('.') ?? -1;
   if (operation === undefined || separator <= 0 || separator === operation.length - 1) {
@@ -184,7 +184,7 @@ function findTarget(
   }
   const integrationName = operation.slice(0, separator);
   const operationName = operation.slice(separator + 1);
-  const known = Object.keys(catalog.integrations);
+  const known = Object.keys(sections.integrations);
   if (!known.includes(integrationName)) {
     return {
       problems: [
@@ -192,7 +192,7 @@ function findTarget(
       ],
     };
   }
-  const parsed = parseApiIntegration(catalog.integrations[integrationName]);
+  const parsed = parseApiIntegration(sections.integrations[integrationName]);
   if ('problems' in parsed) {
     return {
       problems: parsed.problems.map((problem) => `integration ${integrationName} is invalid: ${problem}`),

@@ -1,7 +1,7 @@
 import { ConfigService } from '@nestjs/config';
 import { DEMO_CUSTOMERS, DEMO_MIGRATIONS, DEMO_TRANSACTIONS, migrateAndSeed } from '@libs/demo/data';
 import { DownstreamError } from '@libs/core/http';
-import type { SourceCall, SourceCatalog } from '@libs/core/sources';
+import type { SourceCall, ConfigurationSections } from '@libs/core/sources';
 import { failureOf, scratchPostgresDatabase, unusedPort } from '@libs/core/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,14 +48,14 @@ const operations = {
   sleep: { connection: 'shop', sql: 'SELECT pg_sleep(:seconds) AS slept', result: 'scalar' },
 };
 
-const catalogFor = (connection: DatabaseConnection): SourceCatalog => ({
+const sectionsFor = (connection: DatabaseConnection): ConfigurationSections => ({
   settings: {},
   integrations: {},
   database: { connections: { shop: connection }, operations },
 });
 
 const callOf = (
-  catalog: SourceCatalog,
+  sections: ConfigurationSections,
   operation: string,
   params: Record<string, unknown>,
   deadlineInMs = 10_000,
@@ -70,7 +70,7 @@ const callOf = (
     executionId: 'exec-1',
     signal,
     deadline: Date.now() + deadlineInMs,
-    catalog,
+    sections,
   },
 });
 
@@ -107,7 +107,7 @@ describe.each([
   ['PostgreSQL', postgres],
 ])('DatabaseSourceAdapter against %s', (_name, engineOf) => {
   const engine = engineOf();
-  const catalog = catalogFor(engine.connection);
+  const sections = sectionsFor(engine.connection);
   const connections = new DatabaseConnections(new ConfigService());
   const adapter = new DatabaseSourceAdapter(connections);
   const run = (
@@ -115,7 +115,7 @@ describe.each([
     params: Record<string, unknown>,
     deadlineInMs?: number,
     signal?: AbortSignal,
-  ) => firstValueFrom(adapter.execute(callOf(catalog, operation, params, deadlineInMs, signal)));
+  ) => firstValueFrom(adapter.execute(callOf(sections, operation, params, deadlineInMs, signal)));
 
   beforeAll(async () => {
     await engine.setUp();
@@ -202,9 +202,9 @@ describe.each([
     await run('rename_customer', { customer_id: 'cus-1004', name: 'Hedy Kiesler' });
     expect(await run('get_customer', { customer_id: 'cus-1004' })).toMatchObject({ name: 'Hedy Kiesler' });
     const view = (operation: string) => ({ name: 'x', type: 'database', operation, params: {} });
-    expect(adapter.idempotent(view('rename_customer'), catalog)).toBe(false);
-    expect(adapter.idempotent(view('customer_balance'), catalog)).toBe(true);
-    expect(adapter.idempotent(view('get_customer'), catalog)).toBe(true);
+    expect(adapter.idempotent(view('rename_customer'), sections)).toBe(false);
+    expect(adapter.idempotent(view('customer_balance'), sections)).toBe(true);
+    expect(adapter.idempotent(view('get_customer'), sections)).toBe(true);
   });
 
   if (engine.name === 'postgres') {
@@ -252,9 +252,9 @@ describe('DatabaseSourceAdapter with an unreachable PostgreSQL', () => {
     const connections = new DatabaseConnections(new ConfigService());
     const adapter = new DatabaseSourceAdapter(connections);
     const port = await unusedPort();
-    const catalog = catalogFor({ type: 'postgres', host: '127.0.0.1', port, username: 'postgres' });
+    const sections = sectionsFor({ type: 'postgres', host: '127.0.0.1', port, username: 'postgres' });
     const error = await failureOf<DownstreamError>(
-      firstValueFrom(adapter.execute(callOf(catalog, 'count_customers', {}))),
+      firstValueFrom(adapter.execute(callOf(sections, 'count_customers', {}))),
     );
     expect(error).toMatchObject({ source: 'profile', kind: 'unavailable', status: 503 });
     expect(error.message).toMatch(/^profile: database shop is unavailable: .*ECONNREFUSED/);
@@ -264,7 +264,7 @@ describe('DatabaseSourceAdapter with an unreachable PostgreSQL', () => {
 
 describe('DatabaseSourceAdapter.validate', () => {
   const adapter = new DatabaseSourceAdapter(new DatabaseConnections(new ConfigService()));
-  const catalog: SourceCatalog = {
+  const sections: ConfigurationSections = {
     settings: {},
     integrations: {},
     database: {
@@ -284,24 +284,24 @@ describe('DatabaseSourceAdapter.validate', () => {
   });
 
   it('accepts a source that gives exactly the params its SQL names', () => {
-    expect(adapter.validate(view('get_customer', { customer_id: '$request.id' }), catalog)).toEqual([]);
+    expect(adapter.validate(view('get_customer', { customer_id: '$request.id' }), sections)).toEqual([]);
   });
 
   it('names an unknown operation with the known ones, and a missing one', () => {
-    expect(adapter.validate(view('get_customr', {}), catalog)).toEqual([
+    expect(adapter.validate(view('get_customr', {}), sections)).toEqual([
       {
         path: ['operation'],
         message:
           'unknown operation get_customr; database.yaml declares: get_customer, count_customers, orphan',
       },
     ]);
-    expect(adapter.validate(view(undefined, {}), catalog)[0].message).toBe(
+    expect(adapter.validate(view(undefined, {}), sections)[0].message).toBe(
       'a database source names its operation; database.yaml declares: get_customer, count_customers, orphan',
     );
   });
 
   it('names missing and extra params', () => {
-    expect(adapter.validate(view('get_customer', { id: 1 }), catalog)).toEqual([
+    expect(adapter.validate(view('get_customer', { id: 1 }), sections)).toEqual([
       {
         path: ['params'],
         message:
@@ -312,7 +312,7 @@ describe('DatabaseSourceAdapter.validate', () => {
   });
 
   it('names an unknown connection', () => {
-    expect(adapter.validate(view('orphan', {}), catalog)).toEqual([
+    expect(adapter.validate(view('orphan', {}), sections)).toEqual([
       {
         path: ['operation'],
         message:

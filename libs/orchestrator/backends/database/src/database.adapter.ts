@@ -5,7 +5,7 @@ import {
   withinSourceCall,
   type SourceAdapter,
   type SourceCall,
-  type SourceCatalog,
+  type ConfigurationSections,
   type SourceDeclarationView,
   type SourceProblem,
 } from '@libs/core/sources';
@@ -23,7 +23,7 @@ import { bindStatement, isReadOnly, parametersOf, withoutTerminator } from './da
 
 export const DATABASE_SOURCE_TYPE = 'database';
 
-/** An operation found in the catalog, with its connection. */
+/** An operation of database.yaml, with its connection. */
 interface DatabaseTarget {
   operationName: string;
   operation: DatabaseOperation;
@@ -42,14 +42,14 @@ export class DatabaseSourceAdapter implements SourceAdapter {
 
   constructor(private readonly connections: DatabaseConnections) {}
 
-  activate(catalog: SourceCatalog): void {
-    const parsed = databaseConfigurationOf(catalog);
+  activate(sections: ConfigurationSections): void {
+    const parsed = databaseConfigurationOf(sections);
     // A configuration that started serving was valid; one without database.yaml declares none.
     this.connections.declare('configuration' in parsed ? parsed.configuration.connections : {});
   }
 
-  validate(source: SourceDeclarationView, catalog: SourceCatalog): SourceProblem[] {
-    const found = findTarget(source.operation, catalog);
+  validate(source: SourceDeclarationView, sections: ConfigurationSections): SourceProblem[] {
+    const found = findTarget(source.operation, sections);
     if ('problems' in found) return found.problems.map((message) => ({ path: ['operation'], message }));
     const { operationName, operation } = found;
     const needed = parametersOf(operation.sql);
@@ -69,8 +69,8 @@ export class DatabaseSourceAdapter implements SourceAdapter {
   }
 
   /** Only reads are repeated after a failure; a write might have happened already. */
-  idempotent(source: SourceDeclarationView, catalog: SourceCatalog): boolean {
-    const found = findTarget(source.operation, catalog);
+  idempotent(source: SourceDeclarationView, sections: ConfigurationSections): boolean {
+    const found = findTarget(source.operation, sections);
     return 'operation' in found && isReadOnly(found.operation.sql);
   }
 
@@ -80,7 +80,7 @@ export class DatabaseSourceAdapter implements SourceAdapter {
    */
   execute(call: SourceCall): Observable<unknown> {
     return defer(async () => {
-      const found = findTarget(call.operation, call.context.catalog);
+      const found = findTarget(call.operation, call.context.sections);
       // A configuration that loaded was validated, so only code calling the adapter directly gets here.
       if ('problems' in found) throw new Error(`source ${call.source}: ${found.problems.join('; ')}`);
       const { operationName, operation, connectionName, connection } = found;
@@ -214,26 +214,28 @@ const describeParams = (params: Readonly<Record<string, unknown>>): string => {
     : 'no params';
 };
 
-const parsedCatalogs = new WeakMap<SourceCatalog, ReturnType<typeof parseDatabaseConfiguration>>();
+const parsedSections = new WeakMap<ConfigurationSections, ReturnType<typeof parseDatabaseConfiguration>>();
 
 /**
- * `database.yaml` of a catalog, parsed once: a catalog is frozen for as long as its
+ * `database.yaml` of a configuration's sections, parsed once: they are frozen for as long as their
  * configuration serves, so every call of an operation need not validate the file again.
  */
-function databaseConfigurationOf(catalog: SourceCatalog): ReturnType<typeof parseDatabaseConfiguration> {
-  let parsed = parsedCatalogs.get(catalog);
+function databaseConfigurationOf(
+  sections: ConfigurationSections,
+): ReturnType<typeof parseDatabaseConfiguration> {
+  let parsed = parsedSections.get(sections);
   if (!parsed) {
-    parsed = parseDatabaseConfiguration(catalog.database);
-    parsedCatalogs.set(catalog, parsed);
+    parsed = parseDatabaseConfiguration(sections.database);
+    parsedSections.set(sections, parsed);
   }
   return parsed;
 }
 
 function findTarget(
   operation: string | undefined,
-  catalog: SourceCatalog,
+  sections: ConfigurationSections,
 ): DatabaseTarget | { problems: string[] } {
-  const parsed = databaseConfigurationOf(catalog);
+  const parsed = databaseConfigurationOf(sections);
   if ('problems' in parsed)
     return { problems: parsed.problems.map((problem) => `database.yaml is invalid: ${problem}`) };
   const { connections, operations } = parsed.configuration;

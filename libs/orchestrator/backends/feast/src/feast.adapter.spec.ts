@@ -31,7 +31,7 @@ function callFor(params: Record<string, unknown>, annotations: Record<string, un
       executionId: 'exec-9',
       signal: new AbortController().signal,
       deadline: Date.now() + 5_000,
-      catalog: { settings: {}, integrations: {} },
+      sections: { settings: {}, integrations: {} },
       annotate: (details) => annotations.push(details),
     },
   };

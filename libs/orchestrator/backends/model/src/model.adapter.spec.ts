@@ -39,7 +39,7 @@ const callFor = (
     executionId: 'exec-9',
     signal: new AbortController().signal,
     deadline: Date.now() + deadlineInMs,
-    catalog: { settings: {}, integrations: {} },
+    sections: { settings: {}, integrations: {} },
     annotate: (details) => annotations.push(details),
   },
 });

@@ -9,7 +9,7 @@ import {
   type Node,
   type YAMLError,
 } from 'yaml';
-import type { ConfigurationProblem, SourceLocation } from '../model';
+import type { ConfigurationProblem, FilePosition } from '../model';
 
 /** Where a value is inside a file: map keys and sequence indexes from the document's root. */
 export type ValuePath = readonly (string | number)[];
@@ -48,7 +48,7 @@ export class ConfigurationFile {
    * Where the value at `path` is written (or, with `key`, the key naming it). A path that leads
    * nowhere, as to a missing property, gives the deepest node it reaches.
    */
-  location(path: ValuePath, options: { key?: boolean } = {}): SourceLocation {
+  location(path: ValuePath, options: { key?: boolean } = {}): FilePosition {
     let node: Node | null = this.document.contents;
     for (const [index, step] of path.entries()) {
       if (isAlias(node)) node = node.resolve(this.document) ?? node;

@@ -129,7 +129,7 @@ describe('ConfigurationLoader', () => {
         sensitiveFields: ['password'],
         adminTokenEnv: 'ORCHESTRATOR_ADMIN_TOKEN',
       });
-      expect(snapshot?.catalog).toEqual({
+      expect(snapshot?.sections).toEqual({
         settings: { request_deadline_ms: 8000, sensitive_fields: ['password'] },
         integrations: {
           crm: {
@@ -217,7 +217,7 @@ describe('ConfigurationLoader', () => {
       for (const value of [
         snapshot,
         snapshot?.settings,
-        snapshot?.catalog.integrations['crm'],
+        snapshot?.sections.integrations['crm'],
         endpoint,
         endpoint?.sources[1].params,
         endpoint?.sources[1].default,
@@ -244,10 +244,10 @@ describe('ConfigurationLoader', () => {
 
       expect(problems).toEqual([]);
       expect(snapshot?.settings).toEqual(DEFAULT_SETTINGS);
-      expect(snapshot?.catalog).toEqual({ settings: {}, integrations: {} });
+      expect(snapshot?.sections).toEqual({ settings: {}, integrations: {} });
     });
 
-    it('keeps database.yaml as the catalog’s database section', async () => {
+    it('keeps database.yaml as the database section', async () => {
       const { snapshot } = await load({
         'database.yaml': lines(
           'connections:',
@@ -257,7 +257,7 @@ describe('ConfigurationLoader', () => {
         ),
       });
 
-      expect(snapshot?.catalog.database).toEqual({
+      expect(snapshot?.sections.database).toEqual({
         connections: { main: { url: 'postgres://localhost/app' } },
         operations: { get_customer: { connection: 'main', sql: 'select 1' } },
       });
@@ -321,13 +321,9 @@ describe('ConfigurationLoader', () => {
         fakeAdapter('feast'),
         fakeAdapter('model'),
       );
-      const { snapshot, problems } = await loader.load(
-        join(WORKSPACE_ROOT, 'config'),
-        exampleAdapters,
-        {
-          environment: {},
-        },
-      );
+      const { snapshot, problems } = await loader.load(join(WORKSPACE_ROOT, 'config'), exampleAdapters, {
+        environment: {},
+      });
 
       expect(problems).toEqual([]);
       expect(
@@ -348,7 +344,7 @@ describe('ConfigurationLoader', () => {
       ]);
       const speech = snapshot?.endpoints.find(({ name }) => name === 'transcribe_and_analyze');
       expect(speech?.sources[1].dependsOn).toEqual(['transcript']);
-      expect(snapshot?.catalog.integrations['catalog']).toMatchObject({ base_url: 'http://127.0.0.1:3010' });
+      expect(snapshot?.sections.integrations['catalog']).toMatchObject({ base_url: 'http://127.0.0.1:3010' });
     });
 
     it('routes by the declared path and method, {name} segments becoming :name', async () => {

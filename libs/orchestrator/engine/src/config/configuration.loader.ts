@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SourceAdapter, SourceCatalog } from '@libs/core/sources';
+import type { SourceAdapter, ConfigurationSections } from '@libs/core/sources';
 import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
@@ -8,7 +8,7 @@ import type {
   ConfigurationSnapshot,
   EndpointDefinition,
   EngineSettings,
-  SourceLocation,
+  FilePosition,
 } from '../model';
 import { interpolateEnvironment, type Environment } from './configuration.environment';
 import { ConfigurationFile } from './configuration.file';
@@ -106,7 +106,7 @@ export class ConfigurationLoader {
     };
 
     const integrations: Record<string, unknown> = {};
-    const declaredAt = new Map<string, SourceLocation>();
+    const declaredAt = new Map<string, FilePosition>();
     for (const name of filesIn(texts, 'integrations')) {
       const { file, value } = read(name, 'integrationFile', true);
       for (const [integration, definition] of Object.entries(objectAt(value, 'integrations'))) {
@@ -123,7 +123,7 @@ export class ConfigurationLoader {
         integrations[integration] = definition;
       }
     }
-    const catalog: SourceCatalog = {
+    const sections: ConfigurationSections = {
       settings: objectAt(config?.value, 'settings'),
       integrations,
       ...(database?.value && { database: database.value }),
@@ -152,7 +152,7 @@ export class ConfigurationLoader {
     problems.push(
       ...duplicateEndpoints(endpoints),
       ...duplicateRoutes(endpoints),
-      ...sourceProblems(endpoints, knownAdapters, catalog),
+      ...sourceProblems(endpoints, knownAdapters, sections),
     );
 
     if (problems.length > 0) return { problems: sortedProblems(problems) };
@@ -161,7 +161,7 @@ export class ConfigurationLoader {
       loadedAt: new Date().toISOString(),
       directory: root,
       settings,
-      catalog,
+      sections,
       endpoints: endpoints.map(({ definition }) => definition),
     };
     return { snapshot: deepFreeze(snapshot), problems: [] };
@@ -261,7 +261,7 @@ function duplicateRoutes(endpoints: LoadedEndpoint[]): ConfigurationProblem[] {
 function sourceProblems(
   endpoints: LoadedEndpoint[],
   adapters: ReadonlyMap<string, SourceAdapter>,
-  catalog: SourceCatalog,
+  sections: ConfigurationSections,
 ): ConfigurationProblem[] {
   const types = [...adapters.keys()].sort();
   return endpoints.flatMap(({ file, definition }) =>
@@ -276,7 +276,7 @@ function sourceProblems(
       }
       const { name, type, operation, params } = source;
       try {
-        return (adapter.validate?.({ name, type, operation, params }, catalog) ?? []).map((problem) =>
+        return (adapter.validate?.({ name, type, operation, params }, sections) ?? []).map((problem) =>
           file.problem([...path, ...problem.path], problem.message),
         );
       } catch (error) {
@@ -333,7 +333,7 @@ const objectAt = (value: Record<string, unknown> | undefined, key: string): Reco
     : {};
 };
 
-const at = (location: SourceLocation) => `${location.file}:${location.line}:${location.column}`;
+const at = (location: FilePosition) => `${location.file}:${location.line}:${location.column}`;
 
 /** The same files give the same version, whatever the order they were read in. */
 function versionOf(texts: Map<string, string>): string {

@@ -22,7 +22,7 @@ describe('describeSnapshot', () => {
   it('says what a configuration serves, in one line', () => {
     const snapshot = {
       version: '0123456789ab',
-      catalog: { settings: {}, integrations: { catalog: {} } },
+      sections: { settings: {}, integrations: { catalog: {} } },
       endpoints: [{ domain: 'catalog' }, { domain: 'catalog' }, { domain: 'speech' }],
     } as unknown as ConfigurationSnapshot;
 

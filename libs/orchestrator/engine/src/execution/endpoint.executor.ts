@@ -14,9 +14,6 @@ export interface ExecutionRequest {
   params: Record<string, unknown>;
 }
 
-/** What the adapters get with every call: the request's ids, deadline, signal and catalog. */
-export type ExecutionContext = SourceCallContext;
-
 export interface ExecutionOutcome {
   /** The mapped (and transformed) response. */
   body: unknown;
@@ -62,7 +59,7 @@ export class EndpointExecutor {
   execute(
     endpoint: EndpointDefinition,
     request: ExecutionRequest,
-    context: ExecutionContext,
+    context: SourceCallContext,
     adapters: ReadonlyMap<string, SourceAdapter>,
   ): Observable<ExecutionOutcome> {
     return defer(() => {

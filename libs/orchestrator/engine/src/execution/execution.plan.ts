@@ -1,4 +1,4 @@
-import type { EndpointDefinition, SourceDefinition, SourceLocation } from '../model';
+import type { EndpointDefinition, SourceDefinition, FilePosition } from '../model';
 import { JsonataExpression } from './jsonata.expression';
 
 /** One source of a plan, with what it waits for and its expressions parsed. */
@@ -24,7 +24,7 @@ export interface ExecutionPlan {
 
 /** An endpoint that cannot be executed: the configuration loader should have refused it. */
 export class ExecutionPlanError extends Error {
-  constructor(location: SourceLocation, message: string) {
+  constructor(location: FilePosition, message: string) {
     super(`${location.file}:${location.line}:${location.column}: ${message}`);
     this.name = 'ExecutionPlanError';
   }
@@ -36,7 +36,7 @@ export class ExecutionPlanError extends Error {
  */
 export function planExecution(endpoint: EndpointDefinition): ExecutionPlan {
   const byName = new Map(endpoint.sources.map((source) => [source.name, source]));
-  const refuse = (location: SourceLocation, message: string) =>
+  const refuse = (location: FilePosition, message: string) =>
     new ExecutionPlanError(location, `endpoint ${endpoint.name}: ${message}`);
 
   if (endpoint.primarySource !== undefined && !byName.has(endpoint.primarySource)) {
@@ -56,7 +56,7 @@ export function planExecution(endpoint: EndpointDefinition): ExecutionPlan {
     return inputs;
   };
 
-  const compile = (text: string, location: SourceLocation, what: string): JsonataExpression => {
+  const compile = (text: string, location: FilePosition, what: string): JsonataExpression => {
     try {
       return new JsonataExpression(text);
     } catch (error) {

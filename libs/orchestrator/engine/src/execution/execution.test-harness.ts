@@ -123,7 +123,7 @@ export function contextOf(fields: Partial<SourceCallContext> = {}): SourceCallCo
     executionId: 'execution-1',
     deadline: Date.now() + 5000,
     signal: new AbortController().signal,
-    catalog: { settings: {}, integrations: {} },
+    sections: { settings: {}, integrations: {} },
     ...fields,
   };
 }

@@ -260,7 +260,7 @@ export class SourceExecution {
       return this.attempt(invoke);
     });
     const idempotent =
-      adapter.idempotent?.({ name, type, operation, params: definition.params }, context.catalog) ?? true;
+      adapter.idempotent?.({ name, type, operation, params: definition.params }, context.sections) ?? true;
     if (!retries || retries.attempts === 0 || !idempotent) return attempt;
     return attempt.pipe(
       retry({

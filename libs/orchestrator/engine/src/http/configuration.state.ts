@@ -107,7 +107,7 @@ export class ConfigurationState implements OnApplicationBootstrap, OnApplication
       return { applied: false, version: this.live?.snapshot.version ?? '', problems: all };
     }
     this.live = new LiveConfiguration(snapshot);
-    for (const adapter of this.registry.adapters.values()) adapter.activate?.(snapshot.catalog);
+    for (const adapter of this.registry.adapters.values()) adapter.activate?.(snapshot.sections);
     this.lastError = undefined;
     this.logger.log(`configuration ${snapshot.version} loaded: ${snapshot.endpoints.length} endpoints`);
     return { applied: true, version: snapshot.version, problems: [] };

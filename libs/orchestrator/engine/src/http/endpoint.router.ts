@@ -129,7 +129,7 @@ export class EndpointRouter implements NestMiddleware {
               executionId,
               signal: cancel.signal,
               deadline: started + snapshot.settings.requestDeadlineMs,
-              catalog: snapshot.catalog,
+              sections: snapshot.sections,
             },
             this.registry.adapters,
           ),

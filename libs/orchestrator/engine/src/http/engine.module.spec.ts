@@ -5,7 +5,7 @@ import {
   SourceAdapterFor,
   type SourceAdapter,
   type SourceCall,
-  type SourceCatalog,
+  type ConfigurationSections,
 } from '@libs/core/sources';
 import { startService, type RunningService } from '@libs/core/testing';
 import { writeFile } from 'node:fs/promises';
@@ -26,11 +26,11 @@ import { EndpointDocumentation } from './endpoint.openapi';
 @SourceAdapterFor('echo')
 class EchoAdapter implements SourceAdapter {
   readonly type = 'echo';
-  /** The catalog of each configuration this adapter was told started serving. */
-  readonly activated: SourceCatalog[] = [];
+  /** The sections of each configuration this adapter was told started serving. */
+  readonly activated: ConfigurationSections[] = [];
 
-  activate(catalog: SourceCatalog) {
-    this.activated.push(catalog);
+  activate(sections: ConfigurationSections) {
+    this.activated.push(sections);
   }
 
   execute({ source, params }: SourceCall) {
