@@ -18,6 +18,11 @@ const depConstraints = [
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:core'] },
   {
     sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['type:server', 'type:composite', 'type:feature', 'type:backend', 'type:core'],
+  },
+  // A service's wiring (its module and bootstrap), for its app and for the benchmark's.
+  {
+    sourceTag: 'type:server',
     onlyDependOnLibsWithTags: ['type:composite', 'type:feature', 'type:backend', 'type:core'],
   },
   {
@@ -35,6 +40,11 @@ const depConstraints = [
   // database.yaml as the orchestrator does. Nothing outside scope:demo may import it (the
   // allow-lists above name no scope:demo).
   { sourceTag: 'scope:demo', onlyDependOnLibsWithTags: ['scope:demo', 'scope:orchestrator', 'scope:shared'] },
+  // The benchmark's orchestrator: the product plus the hand-written twins it compares (bench/).
+  {
+    sourceTag: 'scope:bench',
+    onlyDependOnLibsWithTags: ['scope:bench', 'scope:orchestrator', 'scope:shared'],
+  },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
 ];
 

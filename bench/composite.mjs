@@ -2,7 +2,8 @@
 // CATALOG_API_DELAY_MS (BENCH_SOURCE_DELAY_MS, default 20 ms) by the demo catalog, measured three
 // ways through the orchestrator:
 //   - declared in YAML, running at once (catalog.product_snapshot in config/domains/catalog.yaml);
-//   - written by hand, a NestJS service doing the same fan-out with forkJoin (libs/orchestrator/composites);
+//   - written by hand, a NestJS service doing the same fan-out with forkJoin: the twin that only the
+//     benchmark's orchestrator serves (bench/bench-orchestrator, the orchestrator plus its twins);
 //   - declared in YAML, one after another, each call waiting for the previous one's result
 //     (bench/config/domains/bench.yaml, laid over a copy of config/).
 // The three answers are checked to be the same first. req/s, p50 and p99 of each, and their ratios
@@ -17,7 +18,7 @@ import { SHARED_SECRET_DEFAULTS, appUrl, freePort, workspaceRoot } from '../tool
 const sourceDelayMs = Number(process.env.BENCH_SOURCE_DELAY_MS ?? 20);
 const query = 'prd-1001?supplier_id=sup-nordlys';
 
-await runBenchmark('composite', ['orchestrator', 'catalog-api'], async ({ workDir, start }) => {
+await runBenchmark('composite', ['bench-orchestrator', 'catalog-api'], async ({ workDir, start }) => {
   const configDir = join(workDir, 'config');
   cpSync(join(workspaceRoot, 'config'), configDir, { recursive: true });
   cpSync(join(workspaceRoot, 'bench', 'config'), configDir, { recursive: true });
@@ -39,7 +40,7 @@ await runBenchmark('composite', ['orchestrator', 'catalog-api'], async ({ workDi
   };
   env.CATALOG_API_URL = appUrl('catalog-api', env);
   await start('catalog-api', env);
-  await start('orchestrator', env, '/health/live');
+  await start('bench-orchestrator', env, '/health/live', 'orchestrator');
 
   const orchestrator = appUrl('orchestrator', env);
   const targets = {

@@ -26,8 +26,8 @@ export const load = {
 
 /**
  * Runs one benchmark and exits: builds `projects`, then calls `main` with a work directory and
- * `start(app, env, healthPath)`, which starts a built app there and resolves once it answers 200
- * at `healthPath`. The apps run in that empty directory, so that a developer's .env does not
+ * `start(app, env, healthPath, servesAs)`, which starts a built app there and resolves once it
+ * answers 200 at `healthPath`. The apps run in that empty directory, so that a developer's .env does not
  * change the figures; they are stopped however the benchmark ends (Ctrl-C included).
  */
 export async function runBenchmark(name, projects, main) {
@@ -46,13 +46,14 @@ export async function runBenchmark(name, projects, main) {
     });
   }
 
-  const start = async (app, env, healthPath = '/health') => {
+  // `servesAs`: the app whose address it takes (the benchmark's orchestrator serves at the orchestrator's).
+  const start = async (app, env, healthPath = '/health', servesAs = app) => {
     const child = startApp(app, env, workDir);
     children.push(child);
     // Their logs go to stderr: a pipe nobody reads would fill up and stall them.
     child.stdout.pipe(process.stderr);
     child.stderr.pipe(process.stderr);
-    await waitHealthy(`${appUrl(app, env)}${healthPath}`, child);
+    await waitHealthy(`${appUrl(servesAs, env)}${healthPath}`, child);
     return child;
   };
 

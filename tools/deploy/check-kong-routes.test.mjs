@@ -25,8 +25,8 @@ const operations = {
   '/products/{product_id}': ['get'],
   '/customers/get-customer-profile/{customer_id}': ['get'],
   '/feedback/analyze-feedback': ['post'],
-  '/speech/transcribe-and-analyze': ['post'],
-  '/composites/product-snapshot/{product_id}': ['get'],
+  '/speech/voice-feedback/{customer_id}': ['post'],
+  '/composites/credit-limit/{customer_id}': ['get'],
 };
 const openApi = {
   openapi: '3.0.0',

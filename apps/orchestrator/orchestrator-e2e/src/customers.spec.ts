@@ -206,7 +206,7 @@ describe('the customer examples: database, feature server, model service and cre
     });
   });
 
-  describe('score_credit_risk (database + feast + request → model), and its hand-written twin', () => {
+  describe('score_credit_risk (database + feast + request → model)', () => {
     it("answers the model's probability of default, as the coefficients give it, and a decision", async () => {
       const { status, body } = await postJson<{ probability_of_default: number; decision: string }>(
         `${orchestrator.url}/customers/cus-1001/credit-risk`,
@@ -229,37 +229,57 @@ describe('the customer examples: database, feature server, model service and cre
       expect(body.decision).toBe(expected < 0.2 ? 'approve' : expected < 0.5 ? 'review' : 'decline');
     });
 
-    it('gives the same answer from the YAML endpoint and from the composite written in code', async () => {
-      for (const [customer, amount] of [
-        ['cus-1001', 2500],
-        ['cus-1003', 90_000],
-      ] as const) {
-        const declared = await postJson(`${orchestrator.url}/customers/${customer}/credit-risk`, {
-          requested_amount: amount,
-        });
-        const coded = await postJson(`${orchestrator.url}/composites/credit-risk/${customer}`, {
-          requested_amount: amount,
-        });
-        expect(declared.status).toBe(200);
-        expect(coded).toMatchObject({ status: 200, body: declared.body });
-      }
-      const unknown = await postJson<ErrorEnvelopeDto>(
-        `${orchestrator.url}/composites/credit-risk/cus-9999`,
-        {
-          requested_amount: 100,
-        },
+    it('refuses a missing or non-positive amount with 400', async () => {
+      const { status, body } = await postJson<ErrorEnvelopeDto>(
+        `${orchestrator.url}/customers/cus-1001/credit-risk`,
+        { requested_amount: -5 },
       );
-      expect(unknown).toMatchObject({ status: 404, body: { message: expect.stringMatching(/^customer: /) } });
+      expect(status).toBe(400);
+      expect(body.fields?.map(({ field }) => field)).toEqual(['requested_amount']);
+    });
+  });
+
+  describe('the credit limit, written in code over score_credit_risk', () => {
+    const decide = async (customer: string, amount: number) =>
+      (
+        await postJson<{ decision: string }>(`${orchestrator.url}/customers/${customer}/credit-risk`, {
+          requested_amount: amount,
+        })
+      ).body.decision;
+
+    it('finds the largest amount the YAML endpoint approves, as the coefficients give it', async () => {
+      const { status, body } = await getJson<{
+        credit_limit: number;
+        probability_of_default: number;
+        probes: number;
+      }>(`${orchestrator.url}/composites/credit-limit/cus-1001`);
+
+      // The largest multiple of 100 whose probability of default is below the YAML's approval threshold.
+      let expected = 0;
+      for (let amount = 100; amount <= 1_000_000; amount += 100) {
+        const [probability] = referenceOutput(demoModels.credit_risk, [440.89, 13.13, 44, 23230.75, amount]);
+        if (probability >= 0.2) break;
+        expected = amount;
+      }
+      expect(status).toBe(200);
+      expect(body).toMatchObject({
+        customer_id: 'cus-1001',
+        credit_limit: expected,
+        precision: 100,
+        decided_by: 'customers.score_credit_risk',
+      });
+      expect(body.probability_of_default).toBeLessThan(0.2);
+      expect(body.probes).toBeLessThan(30);
+      expect(await decide('cus-1001', body.credit_limit)).toBe('approve');
+      expect(await decide('cus-1001', body.credit_limit + 100)).not.toBe('approve');
     });
 
-    it('refuses a missing or non-positive amount with 400 both ways', async () => {
-      for (const path of ['/customers/cus-1001/credit-risk', '/composites/credit-risk/cus-1001']) {
-        const { status, body } = await postJson<ErrorEnvelopeDto>(`${orchestrator.url}${path}`, {
-          requested_amount: -5,
-        });
-        expect(status).toBe(400);
-        expect(body.fields?.map(({ field }) => field)).toEqual(['requested_amount']);
-      }
+    it("answers the YAML endpoint's own errors: 404 for an unknown customer, 400 for an invalid id", async () => {
+      const unknown = await getJson<ErrorEnvelopeDto>(`${orchestrator.url}/composites/credit-limit/cus-9999`);
+      expect(unknown).toMatchObject({ status: 404, body: { message: expect.stringMatching(/^customer: /) } });
+      const invalid = await getJson<ErrorEnvelopeDto>(`${orchestrator.url}/composites/credit-limit/someone`);
+      expect(invalid.status).toBe(400);
+      expect(invalid.body.fields?.map(({ field }) => field)).toEqual(['customer_id']);
     });
   });
 
@@ -298,9 +318,7 @@ describe('the customer examples: database, feature server, model service and cre
     afterAll(() => stopApps(isolated));
 
     it('answers 503 naming the source that is down: the feature server, then the model service', async () => {
-      const risk = await postJson<ErrorEnvelopeDto>(`${isolated.url}/composites/credit-risk/cus-1001`, {
-        requested_amount: 100,
-      });
+      const risk = await getJson<ErrorEnvelopeDto>(`${isolated.url}/composites/credit-limit/cus-1001`);
       expect(risk.status).toBe(503);
       expect(risk.body.message).toMatch(/^features: /);
 

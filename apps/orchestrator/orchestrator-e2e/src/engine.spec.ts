@@ -1,9 +1,10 @@
-import type { TextAnalysisDto } from '@libs/core/contracts';
 import type { ErrorEnvelopeDto } from '@libs/core/http';
 import { unusedPortUrl } from '@libs/core/testing';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CATALOG_API_TOKEN, RunningApp, startApp, stopApps } from './support/apps';
+import { seedDemoDatabase } from './support/customers';
 import {
   EXAMPLE_CONFIG_DIR,
   type ExecutionRecord,
@@ -284,19 +285,30 @@ describe('the example text and speech endpoints, with the real text and transcri
   let transcriptionService: RunningApp;
   let orchestrator: RunningApp;
   let speech: Buffer;
+  let directory: string;
 
   beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'speech-e2e-'));
+    const databaseUrl = `sqlite:${join(directory, 'main.sqlite')}`;
     [textService, transcriptionService, speech] = await Promise.all([
       startApp('text-service'),
       startApp('transcription-service'),
       speak(SPOKEN_PHRASE),
+      seedDemoDatabase(databaseUrl),
     ]);
     orchestrator = await startOrchestratorFor(
       { url: await unusedPortUrl() },
-      { TEXT_SERVICE_URL: textService.url, TRANSCRIPTION_SERVICE_URL: transcriptionService.url },
+      {
+        TEXT_SERVICE_URL: textService.url,
+        TRANSCRIPTION_SERVICE_URL: transcriptionService.url,
+        DATABASE_URL: databaseUrl,
+      },
     );
   });
-  afterAll(() => stopApps(orchestrator, textService, transcriptionService));
+  afterAll(async () => {
+    await stopApps(orchestrator, textService, transcriptionService);
+    await rm(directory, { recursive: true, force: true });
+  });
 
   it('POST /feedback/analyze-feedback gives the sentiment and keywords of a negative text', async () => {
     const { status, body } = await postJson<{
@@ -327,26 +339,40 @@ describe('the example text and speech endpoints, with the real text and transcri
     expect(body.fields?.map(({ field }) => field).sort()).toEqual(['email', 'language', 'text']);
   });
 
-  it('POST /speech/transcribe-and-analyze transcribes a recording, then analyses the transcript', async () => {
+  it("POST /speech/voice-feedback/:customer_id transcribes a customer's note, then analyses what they said", async () => {
     const form = new FormData();
     // The language must come before the file, which is passed on while it arrives.
     form.append('language', 'en');
     form.append('file', new Blob([speech], { type: 'audio/wav' }), 'speech.wav');
 
-    const response = await fetch(`${orchestrator.url}/speech/transcribe-and-analyze`, {
+    const response = await fetch(`${orchestrator.url}/speech/voice-feedback/cus-1001`, {
       method: 'POST',
       body: form,
     });
     const body = (await response.json()) as {
-      transcription: { text: string; duration?: number };
-      analysis: TextAnalysisDto | null;
+      customer: { id: string; name: string; segment: string };
+      said: string;
+      duration: number;
+      sentiment: string;
+      keywords: { term: string }[];
     };
 
     expect(response.status).toBe(200);
-    expect(body.transcription.text.split(/\s+/)).toEqual(expect.arrayContaining(HEARD_WORDS));
-    expect(body.transcription.duration).toBeGreaterThan(1);
-    expect(body.analysis?.language).toMatchObject({ code: 'en', detected: false });
-    expect(body.analysis?.sentiment?.label).toBe('positive');
-    expect(body.analysis?.keywords?.map(({ term }) => term)).toContain('beautiful');
+    expect(body.customer).toEqual({ id: 'cus-1001', name: expect.any(String), segment: 'premium' });
+    expect(body.said.split(/\s+/)).toEqual(expect.arrayContaining(HEARD_WORDS));
+    expect(body.duration).toBeGreaterThan(1);
+    expect(body.sentiment).toBe('positive');
+    expect(body.keywords.map(({ term }) => term)).toContain('beautiful');
+  });
+
+  it('POST /speech/voice-feedback/:customer_id answers 404 for an unknown customer', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([speech], { type: 'audio/wav' }), 'speech.wav');
+    const response = await fetch(`${orchestrator.url}/speech/voice-feedback/cus-9999`, {
+      method: 'POST',
+      body: form,
+    });
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as ErrorEnvelopeDto).message).toMatch(/^customer: /);
   });
 });

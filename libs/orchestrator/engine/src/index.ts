@@ -45,3 +45,4 @@ export {
   EXECUTION_ID_HEADER,
   TRACE_QUERY,
 } from './http/endpoint.router';
+export { fieldErrorsOf, type LiveConfiguration } from './http/live-configuration';

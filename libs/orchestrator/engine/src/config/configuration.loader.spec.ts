@@ -340,10 +340,10 @@ describe('ConfigurationLoader', () => {
         ['POST', '/customers/:customer_id/credit-risk', ['database', 'database', 'feast', 'model']],
         ['GET', '/customers/:customer_id/recommendations', ['feast', 'model', 'database']],
         ['POST', '/feedback/analyze-feedback', ['text']],
-        ['POST', '/speech/transcribe-and-analyze', ['audio', 'text']],
+        ['POST', '/speech/voice-feedback/:customer_id', ['database', 'audio', 'text']],
       ]);
-      const speech = snapshot?.endpoints.find(({ name }) => name === 'transcribe_and_analyze');
-      expect(speech?.sources[1].dependsOn).toEqual(['transcript']);
+      const speech = snapshot?.endpoints.find(({ name }) => name === 'voice_feedback');
+      expect(speech?.sources.map(({ dependsOn }) => dependsOn)).toEqual([[], [], ['transcript']]);
       expect(snapshot?.sections.integrations['catalog']).toMatchObject({ base_url: 'http://127.0.0.1:3010' });
     });
 

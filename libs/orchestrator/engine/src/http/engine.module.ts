@@ -25,7 +25,7 @@ import { EndpointRouter } from './endpoint.router';
     EndpointDocumentation,
     AdminTokenGuard,
   ],
-  exports: [ConfigurationState, EndpointDocumentation, EndpointExecutor],
+  exports: [ConfigurationState, EndpointDocumentation, EndpointExecutor, EndpointConfigurationModule],
 })
 export class EngineModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -59,6 +59,12 @@ export class LiveConfiguration {
     }));
   }
 
+  /** An endpoint by domain and name, with its request validator, as a composite written in code calls it. */
+  endpoint(domain: string, name: string): Omit<RouteMatch, 'pathParams'> | undefined {
+    const route = this.routes.find(({ endpoint }) => endpoint.domain === domain && endpoint.name === name);
+    return route && { endpoint: route.endpoint, validate: route.validate };
+  }
+
   match(method: string, path: string): RouteMatch | undefined {
     for (const route of this.routes) {
       if (route.endpoint.method !== method) continue;

@@ -16,7 +16,7 @@ describe('orchestrator over HTTP, its services down', () => {
   beforeAll(async () => {
     nowhere = await unusedPortUrl();
     service = await startService(
-      async () => (await import('./app.module')).AppModule,
+      async () => (await import('./orchestrator.module')).OrchestratorModule,
       {
         TEXT_SERVICE_URL: nowhere,
         TRANSCRIPTION_SERVICE_URL: nowhere,
@@ -48,8 +48,7 @@ describe('orchestrator over HTTP, its services down', () => {
       '/analyze-text',
       '/catalog/get-product-overview/{product_id}',
       '/catalog/product-snapshot/{product_id}',
-      '/composites/credit-risk/{customer_id}',
-      '/composites/product-snapshot/{product_id}',
+      '/composites/credit-limit/{customer_id}',
       '/customers/features',
       '/customers/{customer_id}',
       '/customers/{customer_id}/360',
@@ -64,7 +63,7 @@ describe('orchestrator over HTTP, its services down', () => {
       '/health/live',
       '/health/ready',
       '/products/{product_id}',
-      '/speech/transcribe-and-analyze',
+      '/speech/voice-feedback/{customer_id}',
     ]);
     expect(statuses('/analyze-text', 'post')).toEqual(['200', '400', '502', '503', '504']);
     expect(statuses('/analyze-audio', 'post')).toEqual(['200', '400', '413', '415', '502', '503', '504']);

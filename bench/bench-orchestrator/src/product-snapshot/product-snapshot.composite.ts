@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { API_SOURCE_TYPE, ApiSourceAdapter } from '@libs/orchestrator/backends/api';
 import { Observable, defer, forkJoin } from 'rxjs';
-import type { CompositeCaller } from '../composite-caller.decorator';
-import { CompositeContext } from '../composite.context';
+import { CompositeContext, type CompositeCaller } from '@libs/orchestrator/composites';
 import type { ProductSnapshotDto } from './product-snapshot.dto';
 
 /** How many of the latest reviews a snapshot holds; `catalog.product_snapshot` asks for as many. */
@@ -35,7 +34,7 @@ export class ProductSnapshotComposite {
     caller: CompositeCaller,
   ): Observable<ProductSnapshotDto> {
     return defer(() => {
-      const context = this.context.for(caller);
+      const { context } = this.context.begin(caller);
       const call = (source: string, operation: string, params: Record<string, unknown>) =>
         this.api.execute({ source, type: API_SOURCE_TYPE, operation, params, context });
       // The catalog's answers are passed on as they are, as the YAML endpoint passes them on.

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses, downstreamFailures } from '@libs/core/http';
 import type { Observable } from 'rxjs';
-import { Caller, type CompositeCaller } from '../composite-caller.decorator';
+import { Caller, type CompositeCaller } from '@libs/orchestrator/composites';
 import { ProductSnapshotComposite } from './product-snapshot.composite';
 import {
   ProductSnapshotDto,

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type Type } from '@nestjs/common';
 import { ApiModule } from '@libs/orchestrator/backends/api';
 import { AudioModule, audioEnvironment } from '@libs/orchestrator/backends/audio';
 import { DatabaseModule, databaseEnvironment } from '@libs/orchestrator/backends/database';
@@ -7,13 +7,22 @@ import { ModelModule, modelEnvironment } from '@libs/orchestrator/backends/model
 import { TextModule, textEnvironment } from '@libs/orchestrator/backends/text';
 import { CompositesModule } from '@libs/orchestrator/composites';
 import { configurationModule, portVariable } from '@libs/core/config';
-import { EngineModule, engineEnvironment, executionTrackingEnvironment } from '@libs/orchestrator/engine';
-import { loggingModule } from '@libs/core/http';
+import {
+  EndpointDocumentation,
+  EngineModule,
+  engineEnvironment,
+  executionTrackingEnvironment,
+} from '@libs/orchestrator/engine';
+import { bootstrapService, loggingModule } from '@libs/core/http';
 import { HealthModule } from '@libs/orchestrator/health';
 import { RoutingModule, routingEnvironment } from '@libs/orchestrator/routing';
 
 export const ORCHESTRATOR_PORT = 'ORCHESTRATOR_PORT';
 
+/**
+ * The orchestrator: its environment validated once, the backends, the routes to the internal
+ * services, health, the declarative engine and the composites written in code.
+ */
 @Module({
   imports: [
     configurationModule({
@@ -40,4 +49,18 @@ export const ORCHESTRATOR_PORT = 'ORCHESTRATOR_PORT';
     CompositesModule,
   ],
 })
-export class AppModule {}
+export class OrchestratorModule {}
+
+/**
+ * Starts `module` (the OrchestratorModule, or a module that imports it with more routes, as the
+ * benchmark's twins do) as the orchestrator service, with the YAML endpoints in its OpenAPI document.
+ */
+export function bootstrapOrchestrator(module: Type<unknown> = OrchestratorModule) {
+  return bootstrapService(module, ORCHESTRATOR_PORT, {
+    title: 'Orchestrator',
+    description:
+      'Routes requests to the internal services (text analysis, transcription, and both at once) and ' +
+      'serves the composite endpoints declared in YAML; reports the health of all of them.',
+    documentExtension: (app) => app.get(EndpointDocumentation),
+  });
+}

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { firstValueFrom } from 'rxjs';
-import { CompositesModule } from '../composites.module';
+import { ProductSnapshotModule } from './product-snapshot.module';
 import { ProductSnapshotComposite, SNAPSHOT_REVIEWS } from './product-snapshot.composite';
 import {
   STAND_IN_DATA,
@@ -67,7 +67,7 @@ describe('product snapshot, written in code and declared in YAML, over HTTP', ()
               ...modelEnvironment,
             }),
             loggingModule('composites-test'),
-            CompositesModule,
+            ProductSnapshotModule,
           ],
         })
         class CompositesTestModule {}

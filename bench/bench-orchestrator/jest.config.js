@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../jest.preset.js'),
+  displayName: 'bench-orchestrator',
+  coverageDirectory: '../../coverage/bench/bench-orchestrator',
+};

@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../../jest.preset.js'),
+  displayName: 'orchestrator-server',
+  coverageDirectory: '../../../coverage/libs/orchestrator/server',
+};

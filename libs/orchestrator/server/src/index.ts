@@ -1,0 +1,1 @@
+export { ORCHESTRATOR_PORT, OrchestratorModule, bootstrapOrchestrator } from './orchestrator.module';
