@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import type { IncomingMessage } from 'node:http';
 import { ErrorEnvelopeDto } from './error-envelope';
 import { ErrorEnvelopeFilter } from './error-envelope.filter';
 import { createValidationPipe } from './validation';
@@ -16,6 +17,11 @@ export interface ServiceDescription {
   version?: string;
   /** Largest JSON body accepted, as body-parser reads it ("1mb"). */
   jsonLimit?: string;
+  /**
+   * The requests whose routes read their body themselves, as bytes: the JSON and form parsers
+   * leave them unread (a protocol that frames its own body, whatever its Content-Type says).
+   */
+  readsOwnBody?: (req: IncomingMessage) => boolean;
   /**
    * Adds to the OpenAPI document each time it is served, for routes that change while the
    * service runs (the engine's YAML endpoints, after a reload).
@@ -31,7 +37,16 @@ export interface ServiceDescription {
 export function configureService(app: NestExpressApplication, description: ServiceDescription): void {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: description.jsonLimit ?? '1mb' });
+  const { readsOwnBody } = description;
+  const parses = (mediaType: string) =>
+    readsOwnBody
+      ? { type: (req: IncomingMessage) => !readsOwnBody(req) && hasMediaType(req, mediaType) }
+      : {};
+  app.useBodyParser('json', { limit: description.jsonLimit ?? '1mb', ...parses('application/json') });
+  // Registered here only to leave those requests alone; otherwise Nest adds the same parser.
+  if (readsOwnBody) {
+    app.useBodyParser('urlencoded', { extended: true, ...parses('application/x-www-form-urlencoded') });
+  }
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorEnvelopeFilter());
   const document = SwaggerModule.createDocument(
@@ -87,6 +102,12 @@ export async function bootstrapService(
     process.exitCode = 1;
     return undefined;
   }
+}
+
+/** Whether the request's Content-Type is `mediaType`, parameters aside (body-parser's default test). */
+function hasMediaType(req: IncomingMessage, mediaType: string): boolean {
+  const [type = ''] = (req.headers['content-type'] ?? '').split(';', 1);
+  return type.trim().toLowerCase() === mediaType;
 }
 
 function exitAfterShutdownTimeout(shutdownTimeoutMs: number): void {

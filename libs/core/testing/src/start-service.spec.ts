@@ -1,7 +1,9 @@
-import { Controller, Get, type INestApplication } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, type INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { configurationModule } from '@libs/core/config';
 import { loggingModule } from '@libs/core/http';
+import type { IncomingMessage } from 'node:http';
+import { text } from 'node:stream/consumers';
 import { startService } from './start-service';
 
 @Controller('greeting')
@@ -55,5 +57,47 @@ describe('startService', () => {
     expect(await missing.json()).toMatchObject({ statusCode: 404, error: 'Not Found', requestId: 'req-1' });
     const openApi = (await (await fetch(`${url}/docs-json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(openApi.paths)).toEqual(['/greeting']);
+  });
+});
+
+@Controller('echo')
+class EchoController {
+  /** What the body parsers left of the body: the bytes still to read, or what they parsed. */
+  @Post(':route')
+  @HttpCode(200)
+  async echo(@Req() req: IncomingMessage, @Body() parsed: unknown) {
+    return { parsed: parsed ?? null, unread: req.readableEnded ? null : await text(req) };
+  }
+}
+
+describe('startService for routes that read their own body', () => {
+  let app: INestApplication;
+  let url: string;
+
+  beforeAll(async () => {
+    ({ app, url } = await startService(
+      async () => ({
+        module: GreetingModule,
+        imports: [configurationModule({}), loggingModule('testing')],
+        controllers: [EchoController],
+      }),
+      {},
+      { readsOwnBody: (req) => req.url === '/echo/own' },
+    ));
+  });
+  afterAll(() => app.close());
+
+  const post = (route: string, contentType: string, body: string) =>
+    fetch(`${url}/echo/${route}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+
+  it.each([
+    ['application/json', '{"a":1}'],
+    ['application/x-www-form-urlencoded', 'a=1'],
+  ])('leaves a %s body unread for those routes, and parses it for the others', async (type, body) => {
+    expect(await (await post('own', type, body)).json()).toEqual({ parsed: null, unread: body });
+    expect(await (await post('parsed', type, body)).json()).toEqual({
+      parsed: type === 'application/json' ? { a: 1 } : { a: '1' },
+      unread: null,
+    });
   });
 });
