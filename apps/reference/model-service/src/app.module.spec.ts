@@ -1,3 +1,4 @@
+import { isInferenceRequest } from '@libs/reference/model-serving';
 import { generateDemoModels } from '@libs/reference/model-serving/testing';
 import { startService, type RunningService } from '@libs/core/testing';
 import { rmSync } from 'node:fs';
@@ -8,9 +9,11 @@ describe('model-service over HTTP', () => {
 
   beforeAll(async () => {
     modelsDir = generateDemoModels();
-    service = await startService(async () => (await import('./app.module')).AppModule, {
-      MODELS_DIR: modelsDir,
-    });
+    service = await startService(
+      async () => (await import('./app.module')).AppModule,
+      { MODELS_DIR: modelsDir },
+      { readsOwnBody: isInferenceRequest },
+    );
   });
   afterAll(async () => {
     await service.app.close();

@@ -46,7 +46,7 @@ describe('ModelServingModule over the Open Inference Protocol, with the demo mod
     expect(await (await get('/v2')).json()).toEqual({
       name: 'model-service',
       version: '0.1.0',
-      extensions: [],
+      extensions: ['binary_tensor_data'],
     });
   });
 
@@ -93,7 +93,7 @@ describe('ModelServingModule over the Open Inference Protocol, with the demo mod
       id: 'req-42',
       outputs: [{ name: 'probability_of_default', datatype: 'FP32', shape: [1, 1] }],
     });
-    const [probability] = body.outputs[0].data;
+    const [probability] = body.outputs[0].data as number[];
     expect(probability).toBeCloseTo(
       referenceOutput(demoModels.credit_risk, riskyCustomer)[0],
       FLOAT32_TOLERANCE_DIGITS,

@@ -1,11 +1,13 @@
 import { elementProblem, oipDatatypeOf, tensorData } from './oip-datatypes';
 
 describe('Open Inference Protocol datatypes', () => {
-  it('names onnxruntime types as the protocol does, leaving out the ones JSON cannot carry', () => {
+  it('names onnxruntime types as the protocol does, leaving out the ones it cannot serve', () => {
     expect(
-      ['float32', 'float64', 'int64', 'bool', 'string'].map((type) => oipDatatypeOf(type as never)),
-    ).toEqual(['FP32', 'FP64', 'INT64', 'BOOL', 'BYTES']);
-    expect(oipDatatypeOf('float16')).toBeUndefined();
+      ['float32', 'float16', 'float64', 'int64', 'bool', 'string'].map((type) =>
+        oipDatatypeOf(type as never),
+      ),
+    ).toEqual(['FP32', 'FP16', 'FP64', 'INT64', 'BOOL', 'BYTES']);
+    expect(oipDatatypeOf('int4')).toBeUndefined();
   });
 
   it.each([
@@ -17,6 +19,7 @@ describe('Open Inference Protocol datatypes', () => {
     ['int8', -129, 'out of the int8 range'],
     ['bool', 1, 'not a boolean'],
     ['string', 7, 'not a string'],
+    ['string', 'a\u0000b', 'a string that holds a NUL byte, which onnxruntime strings cannot'],
   ])('refuses a %s element %p: %s', (type, value, problem) => {
     expect(elementProblem(type as never, value)).toBe(problem);
   });

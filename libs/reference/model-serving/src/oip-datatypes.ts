@@ -1,8 +1,10 @@
 import type { Tensor } from 'onnxruntime-node';
+import { NUL_PROBLEM } from './oip-binary';
 
 /**
- * The Open Inference Protocol datatypes this server converts from JSON and back, by their
- * onnxruntime names. FP16 and BF16 are left out: JSON numbers do not map onto their raw bits.
+ * The Open Inference Protocol datatypes this server serves, by their onnxruntime names. FP16
+ * travels only in the binary tensor data extension, as the protocol has it: JSON has no FP16
+ * numbers. BF16 is left out: onnxruntime-node cannot hold it (a model that needs it does not load).
  */
 const OIP_BY_ORT_TYPE: Partial<Record<Tensor.Type, string>> = {
   bool: 'BOOL',
@@ -14,6 +16,7 @@ const OIP_BY_ORT_TYPE: Partial<Record<Tensor.Type, string>> = {
   int16: 'INT16',
   int32: 'INT32',
   int64: 'INT64',
+  float16: 'FP16',
   float32: 'FP32',
   float64: 'FP64',
   string: 'BYTES',
@@ -34,10 +37,16 @@ export function oipDatatypeOf(type: Tensor.Type): string | undefined {
   return OIP_BY_ORT_TYPE[type];
 }
 
+/** Whether JSON can carry elements of an Open Inference Protocol `datatype`: all served but FP16. */
+export const hasJsonForm = (datatype: string) => datatype !== 'FP16';
+
 /** Why `value` cannot be an element of a tensor of `type`, or undefined when it can. */
 export function elementProblem(type: Tensor.Type, value: unknown): string | undefined {
   if (type === 'bool') return typeof value === 'boolean' ? undefined : 'not a boolean';
-  if (type === 'string') return typeof value === 'string' ? undefined : 'not a string';
+  if (type === 'string') {
+    if (typeof value !== 'string') return 'not a string';
+    return value.includes('\u0000') ? `a string that ${NUL_PROBLEM}` : undefined;
+  }
   if (typeof value !== 'number' || !Number.isFinite(value)) return 'not a finite number';
   const range = INTEGER_RANGES[type];
   if (!range) return undefined;

@@ -1,37 +1,52 @@
 import {
-  Body,
   Controller,
   Get,
-  HttpCode,
-  HttpStatus,
   NotFoundException,
   Param,
   Post,
+  Req,
+  Res,
   ServiceUnavailableException,
   UseFilters,
 } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { infer, type InferenceResponse } from './inference';
+import { ConfigService } from '@nestjs/config';
+import { ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { infer } from './inference';
+import { readInferenceBody, sendInferenceAnswer } from './inference-http';
 import { ModelRepository, type LoadedModel, type ModelMetadata } from './model-repository';
+import { INFERENCE_MAX_BODY_BYTES } from './model-serving.config';
 import { OipErrorFilter } from './oip-error.filter';
 
 const SERVER_NAME = 'model-service';
 const SERVER_VERSION = '0.1.0';
+/** The protocol's extensions this server offers, as its server metadata lists them. */
+const EXTENSIONS = ['binary_tensor_data'];
+/** What an inference takes and answers: JSON, or JSON followed by binary tensors. */
+const INFERENCE_MEDIA_TYPES = ['application/json', 'application/octet-stream'];
 
 /**
  * The Open Inference Protocol (KServe V2) REST API: health, server and model metadata, and
- * inference. Status codes and the `{ "error" }` body are the protocol's, for its clients.
+ * inference, in JSON or in the binary tensor data extension. Status codes and the `{ "error" }`
+ * body are the protocol's, for its clients.
  */
 @ApiTags('open inference protocol')
 @UseFilters(OipErrorFilter)
 @Controller('v2')
 export class OipController {
-  constructor(private readonly repository: ModelRepository) {}
+  private readonly maxBodyBytes: number;
+
+  constructor(
+    private readonly repository: ModelRepository,
+    config: ConfigService,
+  ) {
+    this.maxBodyBytes = config.getOrThrow<number>(INFERENCE_MAX_BODY_BYTES);
+  }
 
   @Get()
   @ApiOperation({ summary: 'Server metadata' })
   server() {
-    return { name: SERVER_NAME, version: SERVER_VERSION, extensions: [] };
+    return { name: SERVER_NAME, version: SERVER_VERSION, extensions: EXTENSIONS };
   }
 
   @Get('health/live')
@@ -73,21 +88,30 @@ export class OipController {
   }
 
   @Post('models/:name/infer')
-  @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Runs the model on the request’s inputs' })
-  infer(@Param('name') name: string, @Body() body: unknown): Promise<InferenceResponse> {
-    return infer(this.model(name), body);
+  @ApiConsumes(...INFERENCE_MEDIA_TYPES)
+  @ApiProduces(...INFERENCE_MEDIA_TYPES)
+  infer(@Param('name') name: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.answer(this.model(name), req, res);
   }
 
   @Post('models/:name/versions/:version/infer')
-  @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Runs a model version on the request’s inputs' })
+  @ApiConsumes(...INFERENCE_MEDIA_TYPES)
+  @ApiProduces(...INFERENCE_MEDIA_TYPES)
   inferVersion(
     @Param('name') name: string,
     @Param('version') version: string,
-    @Body() body: unknown,
-  ): Promise<InferenceResponse> {
-    return infer(this.model(name, version), body);
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    return this.answer(this.model(name, version), req, res);
+  }
+
+  /** The body is read only once the model is known: an unknown one is refused unread. */
+  private async answer(model: LoadedModel, req: Request, res: Response): Promise<void> {
+    const body = await readInferenceBody(req, this.maxBodyBytes);
+    sendInferenceAnswer(res, await infer(model, body));
   }
 
   private model(name: string, version?: string): LoadedModel {

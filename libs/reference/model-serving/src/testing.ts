@@ -3,9 +3,11 @@
 // model-serving module served over HTTP.
 import { WORKSPACE_ROOT, startFeatureModule, type RunningService } from '@libs/core/testing';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { onnx } from 'onnx-proto';
+import { isInferenceRequest } from './inference-http';
 
 const GENERATOR = join(WORKSPACE_ROOT, 'tools', 'models', 'generate-demo-models.mjs');
 
@@ -36,6 +38,52 @@ export function generateDemoModels(): string {
   return directory;
 }
 
+/**
+ * Every datatype this server serves, with the ONNX element type that holds it: the inputs
+ * `x_<datatype>` and outputs `y_<datatype>` of the model that `writeDatatypesModel` writes.
+ */
+export const SERVED_DATATYPES = {
+  BOOL: onnx.TensorProto.DataType.BOOL,
+  UINT8: onnx.TensorProto.DataType.UINT8,
+  UINT16: onnx.TensorProto.DataType.UINT16,
+  UINT32: onnx.TensorProto.DataType.UINT32,
+  UINT64: onnx.TensorProto.DataType.UINT64,
+  INT8: onnx.TensorProto.DataType.INT8,
+  INT16: onnx.TensorProto.DataType.INT16,
+  INT32: onnx.TensorProto.DataType.INT32,
+  INT64: onnx.TensorProto.DataType.INT64,
+  FP16: onnx.TensorProto.DataType.FLOAT16,
+  FP32: onnx.TensorProto.DataType.FLOAT,
+  FP64: onnx.TensorProto.DataType.DOUBLE,
+  BYTES: onnx.TensorProto.DataType.STRING,
+} as const;
+
+export type ServedDatatype = keyof typeof SERVED_DATATYPES;
+
+/**
+ * Writes `<modelsDir>/<name>/1/model.onnx`: one Identity per served datatype, from `x_<datatype>`
+ * to `y_<datatype>`, each of shape [-1], so that what the server reads is what it answers.
+ */
+export function writeDatatypesModel(modelsDir: string, name = 'datatypes'): void {
+  const datatypes = Object.entries(SERVED_DATATYPES);
+  const valueInfo = (tensor: string, elemType: number) =>
+    onnx.ValueInfoProto.create({
+      name: tensor,
+      type: { tensorType: { elemType, shape: { dim: [{ dimParam: 'n' }] } } },
+    });
+  const graph = onnx.GraphProto.create({
+    name,
+    input: datatypes.map(([datatype, elemType]) => valueInfo(`x_${datatype}`, elemType)),
+    output: datatypes.map(([datatype, elemType]) => valueInfo(`y_${datatype}`, elemType)),
+    node: datatypes.map(([datatype]) =>
+      onnx.NodeProto.create({ opType: 'Identity', input: [`x_${datatype}`], output: [`y_${datatype}`] }),
+    ),
+  });
+  const model = onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }], graph });
+  mkdirSync(join(modelsDir, name, '1'), { recursive: true });
+  writeFileSync(join(modelsDir, name, '1', 'model.onnx'), onnx.ModelProto.encode(model).finish());
+}
+
 /** What a demo model answers for one row of features, computed in float64 from its coefficients. */
 export function referenceOutput(model: DemoModel, features: number[]): number[] {
   const standardised = features.map((value, column) => (value - model.mean[column]) / model.scale[column]);
@@ -48,14 +96,18 @@ export function referenceOutput(model: DemoModel, features: number[]): number[] 
   });
 }
 
-/** The model-serving module over real HTTP, serving the models of `modelsDir`. */
-export function startModelService(modelsDir: string): Promise<RunningService> {
+/** The model-serving module over real HTTP, as its app serves it, with the models of `modelsDir`. */
+export function startModelService(
+  modelsDir: string,
+  env: Record<string, string> = {},
+): Promise<RunningService> {
   return startFeatureModule(
     'model-service',
     async () => {
       const { ModelServingModule, modelServingEnvironment } = await import('./index');
       return { module: ModelServingModule, environment: modelServingEnvironment };
     },
-    { MODELS_DIR: modelsDir },
+    { MODELS_DIR: modelsDir, ...env },
+    { readsOwnBody: isInferenceRequest },
   );
 }
