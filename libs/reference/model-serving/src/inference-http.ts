@@ -134,9 +134,10 @@ export function sendInferenceAnswer(res: Response, { response, binary }: Inferen
   }
   const json = Buffer.from(JSON.stringify(response), 'utf8');
   res
+    // Spelled as Triton spells it (header names are case-insensitive all the same).
     .set({
-      'content-type': 'application/octet-stream',
-      [INFERENCE_HEADER_CONTENT_LENGTH]: String(json.length),
+      'Content-Type': 'application/octet-stream',
+      'Inference-Header-Content-Length': String(json.length),
     })
     .send(Buffer.concat([json, ...binary]));
 }
