@@ -25,7 +25,7 @@ const operations = {
   '/products/{product_id}': ['get'],
   '/customers/get-customer-profile/{customer_id}': ['get'],
   '/feedback/analyze-feedback': ['post'],
-  '/speech/voice-feedback/{customer_id}': ['post'],
+  '/customers/{customer_id}/voice-feedback': ['post'],
   '/composites/credit-limit/{customer_id}': ['get'],
 };
 const openApi = {

@@ -47,7 +47,7 @@ describe('config:check', () => {
       ok: true,
       lines: [
         expect.stringMatching(
-          /^config: OK, 12 endpoints in 4 domains \(catalog, customers, feedback, speech\), 2 integrations, version [0-9a-f]{12}$/,
+          /^config: OK, 12 endpoints in 3 domains \(catalog, customers, feedback\), 2 integrations, version [0-9a-f]{12}$/,
         ),
       ],
     });

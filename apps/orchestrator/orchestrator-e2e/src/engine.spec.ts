@@ -339,13 +339,13 @@ describe('the example text and speech endpoints, with the real text and transcri
     expect(body.fields?.map(({ field }) => field).sort()).toEqual(['email', 'language', 'text']);
   });
 
-  it("POST /speech/voice-feedback/:customer_id transcribes a customer's note, then analyses what they said", async () => {
+  it("POST /customers/:customer_id/voice-feedback transcribes a customer's note, then analyses what they said", async () => {
     const form = new FormData();
     // The language must come before the file, which is passed on while it arrives.
     form.append('language', 'en');
     form.append('file', new Blob([speech], { type: 'audio/wav' }), 'speech.wav');
 
-    const response = await fetch(`${orchestrator.url}/speech/voice-feedback/cus-1001`, {
+    const response = await fetch(`${orchestrator.url}/customers/cus-1001/voice-feedback`, {
       method: 'POST',
       body: form,
     });
@@ -365,10 +365,10 @@ describe('the example text and speech endpoints, with the real text and transcri
     expect(body.keywords.map(({ term }) => term)).toContain('beautiful');
   });
 
-  it('POST /speech/voice-feedback/:customer_id answers 404 for an unknown customer', async () => {
+  it('POST /customers/:customer_id/voice-feedback answers 404 for an unknown customer', async () => {
     const form = new FormData();
     form.append('file', new Blob([speech], { type: 'audio/wav' }), 'speech.wav');
-    const response = await fetch(`${orchestrator.url}/speech/voice-feedback/cus-9999`, {
+    const response = await fetch(`${orchestrator.url}/customers/cus-9999/voice-feedback`, {
       method: 'POST',
       body: form,
     });

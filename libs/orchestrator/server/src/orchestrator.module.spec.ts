@@ -56,6 +56,7 @@ describe('orchestrator over HTTP, its services down', () => {
       '/customers/{customer_id}/credit-score',
       '/customers/{customer_id}/features',
       '/customers/{customer_id}/recommendations',
+      '/customers/{customer_id}/voice-feedback',
       '/executions',
       '/executions/{id}',
       '/feedback/analyze-feedback',
@@ -63,7 +64,6 @@ describe('orchestrator over HTTP, its services down', () => {
       '/health/live',
       '/health/ready',
       '/products/{product_id}',
-      '/speech/voice-feedback/{customer_id}',
     ]);
     expect(statuses('/analyze-text', 'post')).toEqual(['200', '400', '502', '503', '504']);
     expect(statuses('/analyze-audio', 'post')).toEqual(['200', '400', '413', '415', '502', '503', '504']);

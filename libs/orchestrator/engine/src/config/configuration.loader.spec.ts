@@ -339,11 +339,11 @@ describe('ConfigurationLoader', () => {
         ['GET', '/customers/:customer_id/360', ['database', 'database', 'database', 'feast', 'api']],
         ['POST', '/customers/:customer_id/credit-risk', ['database', 'database', 'feast', 'model']],
         ['GET', '/customers/:customer_id/recommendations', ['feast', 'model', 'database']],
+        ['POST', '/customers/:customer_id/voice-feedback', ['database', 'audio', 'text']],
         ['POST', '/feedback/analyze-feedback', ['text']],
-        ['POST', '/speech/voice-feedback/:customer_id', ['database', 'audio', 'text']],
       ]);
-      const speech = snapshot?.endpoints.find(({ name }) => name === 'voice_feedback');
-      expect(speech?.sources.map(({ dependsOn }) => dependsOn)).toEqual([[], [], ['transcript']]);
+      const voiceFeedback = snapshot?.endpoints.find(({ name }) => name === 'voice_feedback');
+      expect(voiceFeedback?.sources.map(({ dependsOn }) => dependsOn)).toEqual([[], [], ['transcript']]);
       expect(snapshot?.sections.integrations['catalog']).toMatchObject({ base_url: 'http://127.0.0.1:3010' });
     });
 
