@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedDemoDatabase } from './seed.command';
 
-
 describe('db-seed', () => {
   let directory: string;
   beforeAll(async () => (directory = await mkdtemp(join(tmpdir(), 'db-seed-'))));

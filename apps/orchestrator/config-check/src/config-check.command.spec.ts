@@ -8,7 +8,6 @@ import { basename, join } from 'node:path';
 import { AppModule } from './app.module';
 import { checkConfiguration } from './config-check.command';
 
-
 describe('config:check', () => {
   let app: INestApplicationContext;
   let broken: string;

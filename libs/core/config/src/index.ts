@@ -3,6 +3,7 @@ export {
   commonEnvironment,
   configurationModule,
   portVariable,
+  REQUEST_BODY_MAX_BYTES,
   UPLOAD_MAX_BYTES,
   uploadEnvironment,
   validateEnvironment,

@@ -12,3 +12,10 @@ export {
   type Analysis,
   type SupportedLanguage,
 } from './text-analysis.dto';
+export {
+  AUDIO_SIGNATURE_BYTES,
+  TRANSCRIBABLE_EXTENSIONS,
+  sniffAudioFormat,
+  whyNotTranscribable,
+  type AudioFileHead,
+} from './audio-formats';

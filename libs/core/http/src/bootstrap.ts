@@ -5,8 +5,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
+import { REQUEST_BODY_MAX_BYTES } from '@libs/core/config';
 import { ErrorEnvelopeDto } from './error-envelope';
 import { ErrorEnvelopeFilter } from './error-envelope.filter';
+import { mountRequestEntry } from './request-entry';
 import { createValidationPipe } from './validation';
 
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -15,8 +17,11 @@ export interface ServiceDescription {
   title: string;
   description: string;
   version?: string;
-  /** Largest JSON body accepted, as body-parser reads it ("1mb"). */
-  jsonLimit?: string;
+  /**
+   * The variable holding the largest multipart/form-data body the service takes (its uploads);
+   * without one, an upload may weigh what any body may (REQUEST_BODY_MAX_BYTES).
+   */
+  uploadLimitVariable?: string;
   /**
    * The requests whose routes read their body themselves, as bytes: the JSON and form parsers
    * leave them unread (a protocol that frames its own body, whatever its Content-Type says).
@@ -37,16 +42,19 @@ export interface ServiceDescription {
 export function configureService(app: NestExpressApplication, description: ServiceDescription): void {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
-  const { readsOwnBody } = description;
-  const parses = (mediaType: string) =>
-    readsOwnBody
-      ? { type: (req: IncomingMessage) => !readsOwnBody(req) && hasMediaType(req, mediaType) }
-      : {};
-  app.useBodyParser('json', { limit: description.jsonLimit ?? '1mb', ...parses('application/json') });
-  // Registered here only to leave those requests alone; otherwise Nest adds the same parser.
-  if (readsOwnBody) {
-    app.useBodyParser('urlencoded', { extended: true, ...parses('application/x-www-form-urlencoded') });
-  }
+  const config = app.get(ConfigService);
+  const bodyMaxBytes = config.getOrThrow<number>(REQUEST_BODY_MAX_BYTES);
+  mountRequestEntry(
+    app,
+    {
+      bodyMaxBytes,
+      jsonMaxDepth: config.getOrThrow<number>('REQUEST_JSON_MAX_DEPTH'),
+      uploadMaxBytes: description.uploadLimitVariable
+        ? config.getOrThrow<number>(description.uploadLimitVariable)
+        : bodyMaxBytes,
+    },
+    description.readsOwnBody,
+  );
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorEnvelopeFilter());
   const document = SwaggerModule.createDocument(
@@ -87,7 +95,10 @@ export async function bootstrapService(
     const config = app.get(ConfigService);
     const host = config.getOrThrow<string>('HOST');
     const port = config.getOrThrow<number>(portVariable);
-    exitAfterShutdownTimeout(config.getOrThrow<number>('SHUTDOWN_TIMEOUT_MS'));
+    // The drain (readiness 503, listener open) comes first, then in-flight requests may finish.
+    exitAfterShutdownTimeout(
+      config.getOrThrow<number>('SHUTDOWN_DRAIN_MS') + config.getOrThrow<number>('SHUTDOWN_TIMEOUT_MS'),
+    );
     // Exit 0 once closed cleanly; by default Nest re-raises the signal, and the process dies of it.
     app.enableShutdownHooks([...SHUTDOWN_SIGNALS], { useProcessExit: true });
     await app.listen(port, host);
@@ -102,12 +113,6 @@ export async function bootstrapService(
     process.exitCode = 1;
     return undefined;
   }
-}
-
-/** Whether the request's Content-Type is `mediaType`, parameters aside (body-parser's default test). */
-function hasMediaType(req: IncomingMessage, mediaType: string): boolean {
-  const [type = ''] = (req.headers['content-type'] ?? '').split(';', 1);
-  return type.trim().toLowerCase() === mediaType;
 }
 
 function exitAfterShutdownTimeout(shutdownTimeoutMs: number): void {

@@ -8,7 +8,7 @@ export type DownstreamFailureKind =
   | 'unavailable' // connection refused/reset, DNS failure, open circuit → 503
   | 'timeout' // no answer within the deadline → 504
   | 'bad-gateway' // downstream 5xx or a body we cannot understand → 502
-  | 'rejected'; // downstream 4xx: the caller's request was wrong → passed on
+  | 'rejected'; // downstream 4xx caused by the caller's request → passed on
 
 const STATUS_BY_KIND: Record<Exclude<DownstreamFailureKind, 'rejected'>, number> = {
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,
@@ -18,15 +18,21 @@ const STATUS_BY_KIND: Record<Exclude<DownstreamFailureKind, 'rejected'>, number>
 
 export class DownstreamError extends Error {
   readonly status: number;
+  /**
+   * What the downstream said, cut short and its secrets masked: for logs and execution records,
+   * never for the client, whose `message` is in the orchestrator's own words.
+   */
+  readonly detail?: string;
 
   constructor(
     readonly source: string,
     readonly kind: DownstreamFailureKind,
     message: string,
-    options: { downstreamStatus?: number; cause?: unknown } = {},
+    options: { downstreamStatus?: number; cause?: unknown; detail?: string } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'DownstreamError';
+    if (options.detail) this.detail = options.detail;
     this.status =
       kind === 'rejected' ? (options.downstreamStatus ?? HttpStatus.BAD_REQUEST) : STATUS_BY_KIND[kind];
   }

@@ -56,6 +56,15 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
         ...(fields ? { fields } : {}),
       };
     }
+    const clientError = clientErrorOf(exception);
+    if (clientError) {
+      return {
+        statusCode: clientError.status,
+        error: STATUS_CODES[clientError.status] ?? 'Error',
+        message: clientError.message,
+        requestId,
+      };
+    }
     return {
       statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
       error: 'Internal Server Error',
@@ -63,6 +72,44 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
       requestId,
     };
   }
+}
+
+/** What body-parser and Express say of a request they could not read, in the words a client can act on. */
+const BODY_ERRORS: Record<string, (error: HttpError) => string> = {
+  'entity.too.large': (error) => `The body is larger than the limit of ${error.limit} bytes`,
+  'entity.parse.failed': () => 'The body is not valid JSON',
+  'entity.too.deep': (error) => error.message ?? 'The JSON body nests too deep',
+  'charset.unsupported': (error) => `Charset ${error.charset ?? ''} is not supported; send UTF-8`.trim(),
+  'encoding.unsupported': (error) => `Content-Encoding ${error.encoding ?? ''} is not supported`,
+  'request.aborted': () => 'The request ended before its body was complete',
+  'request.size.invalid': () => 'The body is not as long as its Content-Length says',
+};
+
+interface HttpError {
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  type?: string;
+  message?: string;
+  limit?: number;
+  charset?: string;
+  encoding?: string;
+}
+
+/**
+ * The 4xx of an error raised before a route ran (body-parser, Express's URL decoding), which
+ * carry their status the http-errors way; their own message only where it is meant for the
+ * client (`expose`), and never a stack or an internal detail.
+ */
+function clientErrorOf(exception: unknown): { status: number; message: string } | undefined {
+  if (!exception || typeof exception !== 'object') return undefined;
+  const error = exception as HttpError;
+  const status = error.status ?? error.statusCode;
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  const known = error.type ? BODY_ERRORS[error.type] : undefined;
+  if (known) return { status, message: known(error) };
+  if (error.expose && typeof error.message === 'string') return { status, message: error.message };
+  return { status, message: STATUS_CODES[status] ?? 'Bad request' };
 }
 
 function describeHttpException(

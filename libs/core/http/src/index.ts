@@ -6,3 +6,14 @@ export { loggingModule } from './logging.module';
 export { KONG_CORRELATION_HEADER, REQUEST_ID_HEADER, requestIdOf, resolveRequestId } from './request-id';
 export { createValidationPipe, invalidRequest, toFieldErrors } from './validation';
 export { ApiErrorResponses, downstreamFailures } from './api-error-responses';
+export { hasMediaType } from './media-type';
+export {
+  MultipartForm,
+  multipartBodyLimit,
+  type FileHead,
+  type FormPart,
+  type MultipartLimits,
+} from './multipart-form';
+export { type BodyLimits } from './request-entry';
+export { ACCESS_LOG } from './logging.module';
+export { maskSecrets } from './secret-mask';

@@ -1,5 +1,6 @@
 import { Controller, Get, Logger, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { commonEnvironment, validateEnvironment } from '@libs/core/config';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import type { AddressInfo } from 'node:net';
@@ -30,7 +31,11 @@ destination.on('data', (chunk: Buffer) =>
 
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ LOG_LEVEL: 'info' })] }),
+    ConfigModule.forRoot({
+      isGlobal: true,
+      ignoreEnvFile: true,
+      load: [() => validateEnvironment(commonEnvironment)({ LOG_LEVEL: 'info' })],
+    }),
     loggingModule('probe', destination),
   ],
   controllers: [CustomersController],

@@ -1,48 +1,101 @@
-import { DynamicModule } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
-import { type DestinationStream, stdTimeFunctions } from 'pino';
+import { pino, stdTimeFunctions, type DestinationStream, type Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
 import { REQUEST_ID_HEADER, resolveRequestId } from './request-id';
+import { maskQuery, sensitiveQueryParameters } from './sensitive-query';
 
 type RoutedRequest = IncomingMessage & { id?: unknown; route?: { path?: string }; originalUrl?: string };
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+/** The access-log middleware of a service: the first that every request meets (`configureService`). */
+export const ACCESS_LOG = Symbol('ACCESS_LOG');
 
 /**
  * Structured JSON logs (pino) for a service: one line per request with method, route, status
  * and latency, and the request id on every line logged while the request runs. The request id
  * is resolved here, once, and echoed in the response. Logs go to stdout unless a
  * `destination` is given (tests read them from one).
+ *
+ * The access log is a plain middleware (`ACCESS_LOG`) that `configureService` mounts before
+ * anything else, so that a request refused by a body parser or a target check still has its
+ * id and its line; nestjs-pino then binds that request's logger for the code it runs.
  */
 export function loggingModule(service: string, destination?: DestinationStream): DynamicModule {
-  return LoggerModule.forRootAsync({
-    inject: [ConfigService],
-    useFactory: (config: ConfigService) => ({
-      pinoHttp: [
-        {
-          level: config.get<string>('LOG_LEVEL', 'info'),
-          base: { service },
-          timestamp: stdTimeFunctions.isoTime,
-          genReqId: (req: IncomingMessage, res: ServerResponse) => {
-            const id = resolveRequestId(req);
-            res.setHeader(REQUEST_ID_HEADER, id);
-            return id;
-          },
-          // The route is known only once Express has matched it, i.e. on the response line.
-          customProps: (req: RoutedRequest, res: ServerResponse) =>
-            res.writableEnded && req.route?.path ? { route: req.route.path } : {},
-          serializers: {
-            req: (req: RoutedRequest) => ({
-              id: req.id,
-              method: req.method,
-              url: req.originalUrl ?? req.url,
-            }),
-            res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-          },
-          customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-            error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-        },
-        destination ?? process.stdout,
-      ],
-    }),
-  });
+  const accessLogModule: DynamicModule = {
+    module: AccessLogModule,
+    providers: [
+      {
+        provide: ACCESS_LOG,
+        inject: [ConfigService],
+        useFactory: (config: ConfigService) => accessLog(service, config, destination),
+      },
+    ],
+    exports: [ACCESS_LOG],
+  };
+  return {
+    module: LoggingModule,
+    global: true,
+    imports: [
+      accessLogModule,
+      LoggerModule.forRootAsync({
+        imports: [accessLogModule],
+        inject: [ACCESS_LOG],
+        // nestjs-pino logs through the access log's pino logger, and binds each request's child.
+        useFactory: (middleware: AccessLogMiddleware) => ({
+          pinoHttp: { logger: middleware.logger },
+          useExisting: true,
+        }),
+      }),
+    ],
+    exports: [accessLogModule],
+  };
+}
+
+@Module({})
+class AccessLogModule {}
+
+@Module({})
+class LoggingModule {}
+
+/** pino-http, which also carries the pino logger it writes with. */
+export type AccessLogMiddleware = Middleware & { logger: Logger };
+
+function accessLog(
+  service: string,
+  config: ConfigService,
+  destination?: DestinationStream,
+): AccessLogMiddleware {
+  const masked = sensitiveQueryParameters(config.get<string>('LOG_REDACTED_QUERY_PARAMETERS', ''));
+  const logger = pino(
+    {
+      level: config.get<string>('LOG_LEVEL', 'info'),
+      base: { service },
+      timestamp: stdTimeFunctions.isoTime,
+    },
+    destination ?? process.stdout,
+  );
+  return pinoHttp({
+    logger,
+    genReqId: (req: IncomingMessage, res: ServerResponse) => {
+      const id = resolveRequestId(req);
+      res.setHeader(REQUEST_ID_HEADER, id);
+      return id;
+    },
+    // The route is known only once Express has matched it, i.e. on the response line.
+    customProps: (req: RoutedRequest, res: ServerResponse) =>
+      res.writableEnded && req.route?.path ? { route: req.route.path } : {},
+    serializers: {
+      req: (req: RoutedRequest) => ({
+        id: req.id,
+        method: req.method,
+        url: maskQuery(req.originalUrl ?? req.url ?? '', masked),
+      }),
+      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+    },
+    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
+      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+  }) as AccessLogMiddleware;
 }

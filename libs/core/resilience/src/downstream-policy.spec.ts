@@ -1,3 +1,4 @@
+import { BadRequestException } from '@nestjs/common';
 import type { DownstreamError } from '@libs/core/http';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { LocalHttpServer, failureOf, unusedPortUrl } from '@libs/core/testing';
@@ -79,7 +80,8 @@ describe('DownstreamPolicy against a real HTTP server', () => {
       firstValueFrom(policy.call(getJson(server.url), { idempotent: true })),
     );
     expect(error.status).toBe(502);
-    expect(error.message).toContain('boom');
+    expect(error.message).toBe('text-service failed with HTTP 500');
+    expect((error as DownstreamError).detail).toContain('boom');
     expect(server.hits).toBe(3);
   });
 
@@ -88,7 +90,8 @@ describe('DownstreamPolicy against a real HTTP server', () => {
     const policy = new DownstreamPolicy('transcription-service', options);
     const error = await failureOf(firstValueFrom(policy.call(getJson(server.url), { idempotent: true })));
     expect(error).toMatchObject({ kind: 'rejected', status: 422 });
-    expect(error.message).toContain('Unsupported file format');
+    expect(error.message).toBe('transcription-service rejected the request (HTTP 422)');
+    expect((error as DownstreamError).detail).toContain('Unsupported file format');
     expect(server.hits).toBe(1);
   });
 
@@ -147,11 +150,64 @@ describe('DownstreamPolicy against a real HTTP server', () => {
   });
 });
 
+describe('DownstreamPolicy: the whole call and the client', () => {
+  const server = new ScriptedServer();
+  beforeAll(() => server.start());
+  afterAll(() => server.stop());
+  beforeEach(() => (server.hits = 0));
+
+  it('fails at the call deadline, retries and backoff included, not after every attempt', async () => {
+    server.behaviour = () => ({ status: 200, delayMs: 150 });
+    const policy = new DownstreamPolicy('text-service', {
+      ...options,
+      timeoutMs: 100,
+      retries: 5,
+      retryBaseDelayMs: 20,
+      retryMaxDelayMs: 20,
+      deadlineMs: 250,
+    });
+    const started = Date.now();
+    const error = await failureOf<DownstreamError>(
+      firstValueFrom(policy.call(getJson(server.url), { idempotent: true })),
+    );
+    expect(error).toMatchObject({ kind: 'timeout', status: 504, source: 'text-service' });
+    expect(error.message).toBe("text-service did not answer within the call's deadline of 250 ms");
+    expect(Date.now() - started).toBeLessThan(400);
+    // Two or three attempts fit in 250 ms; without the deadline there would be six.
+    expect(server.hits).toBeGreaterThanOrEqual(2);
+    expect(server.hits).toBeLessThan(4);
+  });
+
+  it("passes the client's own fault on as it is: never retried, never counted by the breaker", async () => {
+    const policy = new DownstreamPolicy('transcription-service', { ...options, breakerThreshold: 1 });
+    const cutShort = new BadRequestException('The multipart body ended before its closing boundary');
+    let attempts = 0;
+    const attempt = async () => {
+      attempts++;
+      throw Object.assign(new Error('request body stream failed'), { cause: cutShort });
+    };
+    for (let i = 0; i < 3; i++) {
+      expect(await failureOf(firstValueFrom(policy.call(attempt, { idempotent: true })))).toBe(cutShort);
+    }
+    expect(attempts).toBe(3);
+    server.behaviour = () => ({ status: 200 });
+    await expect(firstValueFrom(policy.call(getJson(server.url), { idempotent: true }))).resolves.toEqual({
+      ok: true,
+    });
+  });
+});
+
 describe('DownstreamClient against a real HTTP server', () => {
   const server = new ScriptedServer();
   const http = axios.create(downstreamHttpOptions());
   const clientFor = (url: string, required = true) =>
-    new DownstreamClient(http, { name: 'text-service', url, required, resilience: options });
+    new DownstreamClient(http, {
+      name: 'text-service',
+      url,
+      required,
+      responseMaxBytes: 64 * 1024,
+      resilience: options,
+    });
   beforeAll(() => server.start());
   afterAll(() => server.stop());
   beforeEach(() => (server.hits = 0));
@@ -170,6 +226,27 @@ describe('DownstreamClient against a real HTTP server', () => {
     expect(body).toEqual({ label: 'positive' });
     expect(server.lastHeaders['x-request-id']).toBe('rid-9');
     expect(server.lastHeaders['connection']).toBe('keep-alive');
+  });
+
+  it('fails an answer past the size limit with a 502, having read no more than it', async () => {
+    server.behaviour = () => ({ status: 200, raw: JSON.stringify({ text: 'x'.repeat(1024 * 1024) }) });
+    const error = await failureOf<DownstreamError>(
+      firstValueFrom(clientFor(server.url).request({ url: '/analyze' }, {}, { idempotent: false })),
+    );
+    expect(error).toMatchObject({ kind: 'bad-gateway', status: 502, source: 'text-service' });
+    expect(error.message).toBe(`text-service answered more than ${64 * 1024} bytes`);
+  });
+
+  it('answers in its own words, keeping what the downstream said, its secrets masked, for the logs', async () => {
+    process.env['SPEC_SERVICE_TOKEN'] = 'tok-3f9a2c81';
+    server.behaviour = () => ({ status: 401, body: { message: 'invalid credentials: Bearer tok-3f9a2c81' } });
+    const error = await failureOf<DownstreamError>(
+      firstValueFrom(clientFor(server.url).request({ url: '/analyze' }, {}, { idempotent: false })),
+    );
+    delete process.env['SPEC_SERVICE_TOKEN'];
+    expect(error).toMatchObject({ kind: 'bad-gateway', status: 502 });
+    expect(error.message).toBe("text-service refused the orchestrator's credentials (HTTP 401)");
+    expect(error.detail).toBe('invalid credentials: Bearer ***');
   });
 
   it('reports a 200 whose body is not JSON as a 502', async () => {

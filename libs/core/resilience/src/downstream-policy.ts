@@ -13,11 +13,16 @@ import {
   wrap,
 } from 'cockatiel';
 import { Observable } from 'rxjs';
-import { toDownstreamError } from './failure';
+import { clientFaultIn, toDownstreamError } from './failure';
 
 export interface ResilienceOptions {
   /** Deadline of one attempt, in milliseconds. */
   timeoutMs: number;
+  /**
+   * Budget of the whole call, every attempt and backoff included, in milliseconds; without one,
+   * the caller's own deadline bounds it (a YAML endpoint's request deadline).
+   */
+  deadlineMs?: number;
   /** Further attempts after the first, for idempotent calls only. */
   retries: number;
   /** First backoff delay; later ones grow exponentially with decorrelated jitter. */
@@ -36,6 +41,9 @@ export interface CallOptions {
 
 const isTransient = (error: unknown) =>
   error instanceof TaskCancelledError || (error instanceof DownstreamError && error.kind !== 'rejected');
+
+/** The whole call's budget ran out: the error carries which deadline, for the message. */
+class CallDeadlineError extends Error {}
 
 /**
  * The resilience of calls to one downstream service: each attempt has a deadline, transient
@@ -67,6 +75,33 @@ export class DownstreamPolicy {
   }
 
   /**
+   * Runs `call` within the whole call's budget: at the budget (or when the caller abandons it)
+   * the attempt in flight is cancelled through its signal, and the call fails at once, even in
+   * the middle of a backoff wait.
+   */
+  private withinDeadline<T>(call: (signal: AbortSignal) => Promise<T>, abandoned: AbortSignal): Promise<T> {
+    const overall = new AbortController();
+    return new Promise<T>((resolve, reject) => {
+      const { deadlineMs } = this.options;
+      const timer =
+        deadlineMs === undefined
+          ? undefined
+          : setTimeout(() => overall.abort(new CallDeadlineError()), deadlineMs);
+      const stop = () => overall.abort(abandoned.reason);
+      const ended = () => reject(overall.signal.reason);
+      abandoned.addEventListener('abort', stop, { once: true });
+      overall.signal.addEventListener('abort', ended, { once: true });
+      call(overall.signal)
+        .then(resolve, (error: unknown) => reject(overall.signal.aborted ? overall.signal.reason : error))
+        .finally(() => {
+          clearTimeout(timer);
+          abandoned.removeEventListener('abort', stop);
+          overall.signal.removeEventListener('abort', ended);
+        });
+    });
+  }
+
+  /**
    * Runs `attempt` under the policy. `attempt` gets an AbortSignal that fires at its deadline,
    * to hand to the HTTP client so that a timed-out request is really cancelled, and the
    * attempt's number (1 for the first) for its logs.
@@ -84,25 +119,41 @@ export class DownstreamPolicy {
       const abandoned = new AbortController();
       // Inside, an attempt's own error is classified so that retry and breaker judge it by kind;
       // cockatiel's errors (deadline passed, circuit open) exist only outside, and are mapped there.
-      // An abandoned attempt's error stays unclassified, which retry and breaker both ignore.
-      policy
-        .execute((context: { signal: AbortSignal; attempt?: number }) =>
-          attempt(AbortSignal.any([context.signal, abandoned.signal]), (context.attempt ?? 0) + 1).catch(
-            (error: unknown) => Promise.reject(abandoned.signal.aborted ? error : this.classify(error)),
+      // An abandoned attempt's error, and the client's own fault, stay unclassified, which retry
+      // and breaker both ignore.
+      this.withinDeadline(
+        (overall) =>
+          policy.execute((context: { signal: AbortSignal; attempt?: number }) =>
+            // The caller's signal stays out of cockatiel, whose timeout would count its abort as a
+            // failure of the service.
+            attempt(AbortSignal.any([context.signal, overall]), (context.attempt ?? 0) + 1).catch(
+              (error: unknown) =>
+                Promise.reject(
+                  overall.aborted ? overall.reason : (clientFaultIn(error) ?? this.classify(error)),
+                ),
+            ),
           ),
-        )
-        .then(
-          (value) => {
-            subscriber.next(value);
-            subscriber.complete();
-          },
-          (error: unknown) => subscriber.error(this.classify(error)),
-        );
+        abandoned.signal,
+      ).then(
+        (value) => {
+          subscriber.next(value);
+          subscriber.complete();
+        },
+        (error: unknown) => subscriber.error(clientFaultIn(error) ?? this.classify(error)),
+      );
       return () => abandoned.abort();
     });
   }
 
   private classify(error: unknown): DownstreamError {
+    if (error instanceof CallDeadlineError) {
+      return new DownstreamError(
+        this.source,
+        'timeout',
+        `${this.source} did not answer within the call's deadline of ${this.options.deadlineMs} ms`,
+        { cause: error },
+      );
+    }
     if (error instanceof TaskCancelledError) {
       return new DownstreamError(
         this.source,

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { Observable } from 'rxjs';
 import type { DownstreamConfig } from './downstream.config';
 import { CallOptions, DownstreamPolicy } from './downstream-policy';
+import { toDownstreamError } from './failure';
 
 /** What a call carries from the request that caused it. */
 export interface CallContext {
@@ -23,8 +24,8 @@ export function downstreamHttpOptions(): AxiosRequestConfig {
     httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 256 }),
     httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 256 }),
     maxRedirects: 0,
+    // Request bodies are bounded where they are read (uploads, JSON); answers per downstream.
     maxBodyLength: Infinity,
-    maxContentLength: Infinity,
     // A body that is not the JSON it claims to be must fail, not arrive as a string.
     transitional: { silentJSONParsing: false, forcedJSONParsing: true, clarifyTimeoutError: true },
   };
@@ -54,6 +55,8 @@ export class DownstreamClient {
         const response = await this.axios.request<T>({
           ...request,
           baseURL: this.config.url,
+          // axios counts the answer as it arrives and destroys the connection past the limit.
+          maxContentLength: this.config.responseMaxBytes,
           signal,
           headers: {
             ...request.headers,
@@ -63,9 +66,15 @@ export class DownstreamClient {
         this.logger.log({ downstream: { ...call, status: response.status, durationMs: elapsed(started) } });
         return response.data;
       } catch (error) {
-        const status = (error as { response?: { status?: number } }).response?.status;
+        const failure = toDownstreamError(this.config.name, error);
         this.logger.warn({
-          downstream: { ...call, status, durationMs: elapsed(started), error: (error as Error).message },
+          downstream: {
+            ...call,
+            status: (error as { response?: { status?: number } }).response?.status,
+            durationMs: elapsed(started),
+            error: failure.message,
+            detail: failure.detail,
+          },
         });
         throw error;
       }

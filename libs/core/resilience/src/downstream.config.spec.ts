@@ -4,7 +4,12 @@ import { displayUrl, downstreamEnvironment, readDownstreamConfig } from './downs
 
 const validate = validateEnvironment({
   ...commonEnvironment,
-  ...downstreamEnvironment('TEXT_SERVICE', { url: 'http://127.0.0.1:3001', timeoutMs: 5000, retries: 2 }),
+  ...downstreamEnvironment('TEXT_SERVICE', {
+    url: 'http://127.0.0.1:3001',
+    timeoutMs: 5000,
+    retries: 2,
+    deadlineMs: 9000,
+  }),
 });
 
 describe('readDownstreamConfig', () => {
@@ -16,8 +21,10 @@ describe('readDownstreamConfig', () => {
       name: 'text-service',
       url: 'http://text:3001',
       required: true,
+      responseMaxBytes: 10 * 1024 * 1024,
       resilience: {
         timeoutMs: 5000,
+        deadlineMs: 9000,
         retries: 0,
         retryBaseDelayMs: 100,
         retryMaxDelayMs: 2000,

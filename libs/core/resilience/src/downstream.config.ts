@@ -7,7 +7,12 @@ export interface DownstreamDefaults {
   url: string;
   timeoutMs: number;
   retries: number;
+  /** The whole call's budget, retries and backoff included. */
+  deadlineMs: number;
 }
+
+/** Largest answer read from a downstream, unless its variable says otherwise: 10 MB. */
+export const DEFAULT_RESPONSE_MAX_BYTES = 10 * 1024 * 1024;
 
 /** Where a downstream service is and how calls to it behave. */
 export interface DownstreamConfig {
@@ -15,6 +20,8 @@ export interface DownstreamConfig {
   url: string;
   /** Whether `/health` (and readiness) fails while this service is down. */
   required: boolean;
+  /** Largest answer read: past it the call fails with a 502 and the connection is destroyed. */
+  responseMaxBytes: number;
   resilience: ResilienceOptions;
 }
 
@@ -28,6 +35,8 @@ export function downstreamEnvironment(prefix: string, defaults: DownstreamDefaul
       .uri({ scheme: ['http', 'https'] })
       .default(defaults.url),
     [`${prefix}_TIMEOUT_MS`]: Joi.number().integer().min(1).default(defaults.timeoutMs),
+    [`${prefix}_DEADLINE_MS`]: Joi.number().integer().min(1).default(defaults.deadlineMs),
+    [`${prefix}_RESPONSE_MAX_BYTES`]: Joi.number().integer().min(1).default(DEFAULT_RESPONSE_MAX_BYTES),
     [`${prefix}_RETRIES`]: Joi.number().integer().min(0).max(10).default(defaults.retries),
     [`${prefix}_RETRY_BASE_DELAY_MS`]: Joi.number().integer().min(0).default(100),
     [`${prefix}_RETRY_MAX_DELAY_MS`]: Joi.number().integer().min(0).default(2000),
@@ -43,8 +52,10 @@ export function readDownstreamConfig(config: ConfigService, name: string, prefix
     name,
     url: get<string>('URL').replace(/\/+$/, ''),
     required: get<boolean>('REQUIRED'),
+    responseMaxBytes: get<number>('RESPONSE_MAX_BYTES'),
     resilience: {
       timeoutMs: get<number>('TIMEOUT_MS'),
+      deadlineMs: get<number>('DEADLINE_MS'),
       retries: get<number>('RETRIES'),
       retryBaseDelayMs: get<number>('RETRY_BASE_DELAY_MS'),
       retryMaxDelayMs: get<number>('RETRY_MAX_DELAY_MS'),

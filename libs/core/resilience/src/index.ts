@@ -1,5 +1,6 @@
 export { DownstreamClient, downstreamHttpOptions, type CallContext } from './downstream.client';
 export {
+  DEFAULT_RESPONSE_MAX_BYTES,
   displayUrl,
   downstreamEnvironment,
   readDownstreamConfig,
@@ -8,4 +9,4 @@ export {
 } from './downstream.config';
 export { checkDownstream } from './downstream.health';
 export { DownstreamPolicy, type CallOptions, type ResilienceOptions } from './downstream-policy';
-export { toDownstreamError } from './failure';
+export { clientFaultIn, toDownstreamError } from './failure';

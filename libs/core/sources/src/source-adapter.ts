@@ -1,3 +1,4 @@
+import type { FileHead } from '@libs/core/http';
 import type { Observable } from 'rxjs';
 
 /**
@@ -74,6 +75,12 @@ export interface SourceAdapter {
    * it outside calls (open, check or close the connections it declares).
    */
   activate?(sections: ConfigurationSections): void;
+  /**
+   * Why an uploaded file that a source of this type is given may not be taken (the client's 415,
+   * before a byte of it is passed on), or undefined to take it: an adapter that sends files on
+   * knows what its downstream reads.
+   */
+  checkFile?(file: FileHead): string | undefined;
   /** Whether a failed call may be repeated (reads are, an upload stream or a payment is not). */
   idempotent?(source: SourceDeclarationView, sections: ConfigurationSections): boolean;
   /**

@@ -45,6 +45,7 @@ function attributed(source: string, error: unknown): unknown {
   return new DownstreamError(source, error.kind, `${source}: ${error.message}`, {
     downstreamStatus: error.status,
     cause: error,
+    detail: error.detail,
   });
 }
 

@@ -99,6 +99,8 @@ export interface EngineSettings {
   sensitiveFields: string[];
   /** Name of the environment variable holding the token of the admin routes. */
   adminTokenEnv: string;
+  /** Name of the environment variable holding the read-only token of execution records. */
+  readTokenEnv: string;
 }
 
 export interface ConfigurationSnapshot {
@@ -130,7 +132,8 @@ export interface SourceTrace {
   attempts: number;
   cacheHit: boolean;
   status: SourceStatus;
-  error?: { statusCode: number; message: string };
+  /** `message` as the client was told; `detail`, what the downstream said (cut short, secrets masked). */
+  error?: { statusCode: number; message: string; detail?: string };
   /** What the adapter reported beyond the result (`SourceCallContext.annotate`). */
   details?: Record<string, unknown>;
 }

@@ -37,8 +37,14 @@ export class ConfigurationSummary {
   }
 }
 
-const settingsOf = ({ url, required, resilience }: DownstreamConfig): DownstreamSettingsDto => ({
+const settingsOf = ({
+  url,
+  required,
+  responseMaxBytes,
+  resilience,
+}: DownstreamConfig): DownstreamSettingsDto => ({
   url: displayUrl(url),
   required,
+  responseMaxBytes,
   ...resilience,
 });

@@ -82,6 +82,8 @@ describe('GET /health, /health/live and /health/ready', () => {
           url: textService.url.replace('//', '//***@'),
           required: true,
           timeoutMs: 5000,
+          deadlineMs: 10000,
+          responseMaxBytes: 10 * 1024 * 1024,
           retries: 2,
           retryBaseDelayMs: 100,
           retryMaxDelayMs: 2000,

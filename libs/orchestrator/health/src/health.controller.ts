@@ -20,7 +20,9 @@ import { DatabaseHealthIndicator } from '@libs/orchestrator/backends/database';
 import { FeastHealthIndicator } from '@libs/orchestrator/backends/feast';
 import { ModelHealthIndicator } from '@libs/orchestrator/backends/model';
 import { TextHealthIndicator } from '@libs/orchestrator/backends/text';
+import { ConfigService } from '@nestjs/config';
 import type { Response } from 'express';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigurationSummary } from './configuration.summary';
 import { HealthCheckResultDto, HealthReportDto } from './health.dto';
 
@@ -32,6 +34,7 @@ import { HealthCheckResultDto, HealthReportDto } from './health.dto';
 @Controller('health')
 export class HealthController implements BeforeApplicationShutdown {
   private shuttingDown = false;
+  private readonly drainMs: number;
 
   constructor(
     private readonly health: HealthCheckService,
@@ -42,7 +45,10 @@ export class HealthController implements BeforeApplicationShutdown {
     private readonly feast: FeastHealthIndicator,
     private readonly model: ModelHealthIndicator,
     private readonly configuration: ConfigurationSummary,
-  ) {}
+    config: ConfigService,
+  ) {
+    this.drainMs = config.getOrThrow<number>('SHUTDOWN_DRAIN_MS');
+  }
 
   @Get()
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
@@ -82,9 +88,14 @@ export class HealthController implements BeforeApplicationShutdown {
     return this.check(res, this.downstreamChecks());
   }
 
-  /** From here on, readiness fails so that Kubernetes stops routing here before the server closes. */
-  beforeApplicationShutdown(): void {
+  /**
+   * From here on, readiness fails. After a signal (SIGTERM), the server keeps taking requests for
+   * SHUTDOWN_DRAIN_MS first, so that a load balancer polling readiness sees the 503 and stops
+   * routing here before the listener closes; then in-flight requests finish.
+   */
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.shuttingDown = true;
+    if (signal) await sleep(this.drainMs);
   }
 
   /** Runs the checks and sets the status; the body is Terminus's result either way, never the error envelope. */

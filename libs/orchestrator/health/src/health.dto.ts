@@ -67,8 +67,12 @@ export class DownstreamSettingsDto {
   url!: string;
   @ApiProperty()
   required!: boolean;
-  @ApiProperty({ example: 5000 })
+  @ApiProperty({ example: 5000, description: 'One attempt' })
   timeoutMs!: number;
+  @ApiPropertyOptional({ example: 10000, description: 'The whole call, retries and backoff included' })
+  deadlineMs?: number;
+  @ApiProperty({ example: 10485760, description: 'Largest answer read' })
+  responseMaxBytes!: number;
   @ApiProperty({ example: 2, description: 'Applied to idempotent calls only' })
   retries!: number;
   @ApiProperty({ example: 100 })

@@ -10,7 +10,6 @@ import { modelEnvironment } from '@libs/orchestrator/backends/model';
 import { textEnvironment } from '@libs/orchestrator/backends/text';
 import { HealthModule } from './health.module';
 
-
 /** The module that holds the routes under test, as the orchestrator's app module does. */
 class HealthUnderTest {}
 

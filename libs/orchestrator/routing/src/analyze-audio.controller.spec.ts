@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
+import { multipartBodyLimit } from '@libs/core/http';
 import { StandInService } from '@libs/core/testing';
 import { multipart, post, startRouting, until, type FormPart } from './routing.test-harness';
 
@@ -149,8 +150,8 @@ describe('POST /analyze-audio', () => {
     await until(() => transcriptionService.requests.every((request) => request.cut));
   });
 
-  it('refuses an upload whose declared length is over the limit with 413, before reading it', async () => {
-    const answer = await upload([audioPart(randomBytes(UPLOAD_MAX_BYTES + 1_000))]);
+  it('refuses an upload whose declared length is over the limit and the form around it with 413, before reading it', async () => {
+    const answer = await upload([audioPart(randomBytes(multipartBodyLimit(UPLOAD_MAX_BYTES) + 1_000))]);
     expect(answer.status).toBe(413);
     expect(answer.headers.connection).toBe('close');
     expect(answer.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
@@ -195,7 +196,7 @@ describe('POST /analyze-audio', () => {
     expect(answer.status).toBe(200);
   });
 
-  it('passes an error of the transcription service on, with its message', async () => {
+  it("passes a refusal of the transcription service on, in the orchestrator's words", async () => {
     transcriptionService.answer = () => ({
       status: 415,
       body: { error: { message: 'Unsupported file format', type: 'invalid_request_error' } },
@@ -203,6 +204,6 @@ describe('POST /analyze-audio', () => {
     const answer = await upload([audioPart(randomBytes(1_000), 'speech.flac', 'audio/flac')]);
     expect(answer.status).toBe(415);
     expect(answer.body).toMatchObject({ source: 'transcription-service', requestId: 'req-audio' });
-    expect(answer.body.message).toContain('Unsupported file format');
+    expect(answer.body.message).toBe('transcription-service rejected the request (HTTP 415)');
   });
 });

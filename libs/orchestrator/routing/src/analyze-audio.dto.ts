@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { TRANSCRIBABLE_EXTENSIONS, TranscriptionDto } from '@libs/orchestrator/backends/audio';
+import { TRANSCRIBABLE_EXTENSIONS } from '@libs/core/contracts';
+import { TranscriptionDto } from '@libs/orchestrator/backends/audio';
 import { TextAnalysisDto } from '@libs/core/contracts';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 

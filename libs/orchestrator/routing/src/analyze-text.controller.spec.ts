@@ -53,6 +53,6 @@ describe('POST /analyze-text', () => {
     const answer = await analyzeText({ text: 'hello' });
     expect(answer.status).toBe(502);
     expect(answer.body).toMatchObject({ statusCode: 502, source: 'text-service', requestId: 'req-text' });
-    expect(answer.body.message).toContain('engine crashed');
+    expect(answer.body.message).toBe('text-service failed with HTTP 500');
   });
 });

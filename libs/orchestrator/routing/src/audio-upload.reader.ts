@@ -1,20 +1,14 @@
-import {
-  BadRequestException,
-  HttpException,
-  Injectable,
-  PayloadTooLargeException,
-  UnsupportedMediaTypeException,
-} from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { TRANSCRIBABLE_EXTENSIONS, isTranscribable, type AudioFile } from '@libs/orchestrator/backends/audio';
-import { invalidRequest, toFieldErrors, type FieldErrorDto } from '@libs/core/http';
-import busboy from 'busboy';
+import { UPLOAD_MAX_BYTES } from '@libs/core/config';
+import { AUDIO_SIGNATURE_BYTES, whyNotTranscribable } from '@libs/core/contracts';
+import { MultipartForm, invalidRequest, toFieldErrors, type FieldErrorDto } from '@libs/core/http';
+import type { AudioFile } from '@libs/orchestrator/backends/audio';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { Request, Response } from 'express';
 import { AsyncSubject, Observable } from 'rxjs';
 import { AnalyzeAudioOptionsDto } from './analyze-audio.dto';
-import { UPLOAD_MAX_BYTES } from '@libs/core/config';
 
 const FIELD_MAX_BYTES = 1024;
 const FIELDS_MAX = 16;
@@ -28,8 +22,8 @@ export interface AudioUpload {
 }
 
 /**
- * Reads `multipart/form-data` audio uploads as they arrive, with busboy, so that the file is
- * passed on while it streams in and never held in memory.
+ * Reads `POST /analyze-audio`'s form as it arrives (`MultipartForm`), so that the file is passed
+ * on while it streams in, once its first bytes show it is audio.
  */
 @Injectable()
 export class AudioUploadReader {
@@ -46,34 +40,32 @@ export class AudioUploadReader {
    */
   read(req: Request, res: Response, query: AnalyzeAudioOptionsDto): Observable<AudioUpload> {
     return new Observable<AudioUpload>((subscriber) => {
-      const closeAfterAnswer = () => {
-        if (!req.complete && !res.headersSent) res.setHeader('Connection', 'close');
-      };
-      let form: busboy.Busboy;
+      let form: MultipartForm;
       try {
-        form = this.openForm(req);
+        form = MultipartForm.open(req, res, {
+          fileMaxBytes: this.maxBytes,
+          fileFields: ['file'],
+          maxFields: FIELDS_MAX,
+          fieldMaxBytes: FIELD_MAX_BYTES,
+          headBytes: AUDIO_SIGNATURE_BYTES,
+          checkFile: whyNotTranscribable,
+        });
       } catch (error) {
         subscriber.error(error);
-        return closeAfterAnswer;
+        return;
       }
-
       const analyze = new AsyncSubject<boolean>();
-      const fail = (error: HttpException) => {
-        analyze.error(error);
-        subscriber.error(error);
-      };
-      const fields: Record<string, string> = {};
-      let file: AudioFile | undefined;
-
-      form.on('field', (name, value, { valueTruncated }) => {
-        if (valueTruncated) {
-          return fail(
-            invalidRequest([{ field: name, errors: [`${name} must be at most ${FIELD_MAX_BYTES} bytes`] }]),
-          );
-        }
-        if (file && name === 'language') {
-          return fail(
-            invalidRequest([
+      void (async () => {
+        const fields: Record<string, string> = Object.create(null);
+        let file: AudioFile | undefined;
+        for (let part = await form.next(); part; part = await form.next()) {
+          if (part.kind === 'file') {
+            const invalid = invalidFields(fields);
+            if (invalid.length > 0) throw invalidRequest(invalid);
+            file = { stream: part.stream, filename: part.filename, mimeType: part.mimeType };
+            subscriber.next({ file, language: fields['language'] ?? query.language, analyze });
+          } else if (file && part.name === 'language') {
+            throw invalidRequest([
               {
                 field: 'language',
                 errors: [
@@ -81,88 +73,32 @@ export class AudioUploadReader {
                     '(?language=en): the transcription starts as soon as the file does',
                 ],
               },
-            ]),
-          );
+            ]);
+          } else {
+            fields[part.name] = part.value;
+          }
         }
-        fields[name] = value;
-      });
-      form.on('fieldsLimit', () =>
-        fail(new BadRequestException(`A form has at most ${FIELDS_MAX} fields besides the file`)),
-      );
-      form.on('file', (name, stream, { filename = '', mimeType }) => {
-        // Busboy hands its own failure to the file stream too; it is reported through the form's 'error'.
-        stream.on('error', () => undefined);
-        if (name !== 'file') return void stream.resume();
-        const upload = { stream, filename, mimeType };
-        if (!isTranscribable(upload)) {
-          return fail(
-            new UnsupportedMediaTypeException(
-              `${filename || 'The file'} (${mimeType}) is not audio the transcription service takes: ` +
-                `send ${TRANSCRIBABLE_EXTENSIONS.join(', ')}`,
-            ),
-          );
-        }
-        const invalid = invalidFields(fields);
-        if (invalid.length > 0) return fail(invalidRequest(invalid));
-        stream.once('limit', () => fail(this.tooLarge('The file')));
-        file = upload;
-        subscriber.next({ file, language: fields['language'] ?? query.language, analyze });
-      });
-      form.once('close', () => {
         const invalid = [
           ...invalidFields(fields),
           ...(file ? [] : [{ field: 'file', errors: ['file is required: the audio to transcribe'] }]),
         ];
-        if (invalid.length > 0) return fail(invalidRequest(invalid));
+        if (invalid.length > 0) throw invalidRequest(invalid);
         analyze.next((fields['analyze'] ?? query.analyze) === 'true');
         analyze.complete();
         subscriber.complete();
+      })().catch((error: unknown) => {
+        form.abandon();
+        analyze.error(error);
+        subscriber.error(error);
       });
-      form.on('error', (error: Error) =>
-        fail(new BadRequestException(`Unreadable multipart body: ${error.message}`)),
-      );
-      const failIfCut = () => {
-        if (!req.complete) fail(new BadRequestException('The request ended before its form was complete'));
-      };
-      req.once('close', failIfCut);
-      req.pipe(form);
-
-      return () => {
-        req.off('close', failIfCut);
-        if (req.complete) return;
-        req.unpipe(form);
-        file?.stream.destroy();
-        closeAfterAnswer();
-      };
+      return () => form.abandon();
     });
-  }
-
-  /** The form parser of a request that may be an upload; throws for one that cannot be. */
-  private openForm(req: Request): busboy.Busboy {
-    if (!req.is('multipart/form-data')) {
-      throw new UnsupportedMediaTypeException('Send the audio as multipart/form-data, in a field named file');
-    }
-    const declaredBytes = Number(req.headers['content-length']);
-    if (declaredBytes > this.maxBytes) throw this.tooLarge(`The upload (${declaredBytes} bytes)`);
-    try {
-      return busboy({
-        headers: req.headers,
-        // One byte over the limit, since busboy reports a file that reaches its limit exactly.
-        limits: { fileSize: this.maxBytes + 1, files: 1, fields: FIELDS_MAX, fieldSize: FIELD_MAX_BYTES },
-      });
-    } catch (error) {
-      throw new BadRequestException(`Unreadable multipart request: ${(error as Error).message}`);
-    }
-  }
-
-  private tooLarge(what: string): PayloadTooLargeException {
-    return new PayloadTooLargeException(`${what} is larger than the limit of ${this.maxBytes} bytes`);
   }
 }
 
 const invalidFields = (fields: Record<string, string>): FieldErrorDto[] =>
   toFieldErrors(
-    validateSync(plainToInstance(AnalyzeAudioOptionsDto, fields), {
+    validateSync(plainToInstance(AnalyzeAudioOptionsDto, { ...fields }), {
       whitelist: true,
       forbidNonWhitelisted: true,
     }),

@@ -1,12 +1,7 @@
 import nlp from 'compromise';
 import natural from 'natural';
 import { detectAll } from 'tinyld';
-import {
-  ANALYSES,
-  SUPPORTED_LANGUAGES,
-  type Analysis,
-  type SupportedLanguage,
-} from '@libs/core/contracts';
+import { ANALYSES, SUPPORTED_LANGUAGES, type Analysis, type SupportedLanguage } from '@libs/core/contracts';
 // stopwords-iso is plain JSON keyed by ISO 639-1 code.
 
 const STOPWORDS: Record<SupportedLanguage, string[]> = require('stopwords-iso');

@@ -51,7 +51,7 @@ describe('apiIntegrationSchema', () => {
       'a misspelt property, listing the known ones',
       { ...crm, base_uri: 'x' },
       [
-        '/: unknown property base_uri (expected one of: description, base_url, timeout_ms, retries, auth, headers, operations)',
+        '/: unknown property base_uri (expected one of: description, base_url, timeout_ms, response_max_bytes, retries, auth, headers, operations)',
       ],
     ],
     [

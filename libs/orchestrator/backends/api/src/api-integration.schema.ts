@@ -1,3 +1,4 @@
+import { DEFAULT_RESPONSE_MAX_BYTES } from '@libs/core/resilience';
 import Ajv, { type ErrorObject } from 'ajv';
 
 export const API_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -28,6 +29,7 @@ export interface ApiIntegration {
   base_url: string;
   timeout_ms?: number;
   retries?: number;
+  response_max_bytes?: number;
   auth?: ApiAuth;
   headers?: Record<string, string>;
   operations: Record<string, ApiOperation>;
@@ -145,6 +147,13 @@ export const apiIntegrationSchema = {
       minimum: 1,
       default: DEFAULT_TIMEOUT_MS,
       description: "Deadline of one attempt; a call never waits past its request's deadline either.",
+    },
+    response_max_bytes: {
+      type: 'integer',
+      minimum: 1,
+      default: DEFAULT_RESPONSE_MAX_BYTES,
+      description:
+        'Largest answer read, in bytes (10 MB by default): past it the call fails with a 502 naming the source, and the connection is closed.',
     },
     retries: {
       type: 'integer',

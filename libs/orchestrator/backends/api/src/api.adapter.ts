@@ -2,7 +2,7 @@ import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { DownstreamError } from '@libs/core/http';
-import { DownstreamClient } from '@libs/core/resilience';
+import { DEFAULT_RESPONSE_MAX_BYTES, DownstreamClient } from '@libs/core/resilience';
 import {
   SourceAdapterFor,
   withinSourceCall,
@@ -150,6 +150,7 @@ export class ApiSourceAdapter implements SourceAdapter {
       name: integrationName,
       url: integration.base_url.replace(/\/+$/, ''),
       required: true,
+      responseMaxBytes: integration.response_max_bytes ?? DEFAULT_RESPONSE_MAX_BYTES,
       resilience: {
         timeoutMs: integration.timeout_ms ?? DEFAULT_TIMEOUT_MS,
         retries: integration.retries ?? DEFAULT_RETRIES,

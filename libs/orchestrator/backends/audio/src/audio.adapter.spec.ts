@@ -105,9 +105,8 @@ describe('AudioSourceAdapter against a stand-in transcription service', () => {
     standIn.script = () => ({ status: 415, body: { error: { message: 'Unsupported file format' } } });
     const error = await failureOf<DownstreamError>(run(callFor({ file: recording() })));
     expect(error).toMatchObject({ status: 415, kind: 'rejected', source: 'transcript' });
-    expect(error.message).toBe(
-      'transcript: transcription-service rejected the request: Unsupported file format',
-    );
+    expect(error.message).toBe('transcript: transcription-service rejected the request (HTTP 415)');
+    expect(error.detail).toBe('Unsupported file format');
   });
 
   it('is never retried, since the upload stream is consumed', () => {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DownstreamError } from '@libs/core/http';
+import { whyNotTranscribable } from '@libs/core/contracts';
+import { DownstreamError, type FileHead } from '@libs/core/http';
 import {
   SourceAdapterFor,
   shapeProblems,
@@ -37,6 +38,11 @@ export class AudioSourceAdapter implements SourceAdapter {
 
   validate(source: SourceDeclarationView): SourceProblem[] {
     return shapeProblems(source, AUDIO_SOURCE_SHAPE);
+  }
+
+  /** The transcription service takes audio only: what the file's bytes, or its name and type, say it is. */
+  checkFile(file: FileHead): string | undefined {
+    return whyNotTranscribable(file);
   }
 
   /** The upload stream is consumed by the first attempt. */

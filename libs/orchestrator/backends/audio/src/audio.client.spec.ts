@@ -3,7 +3,7 @@ import { failureOf } from '@libs/core/testing';
 import { randomBytes } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { firstValueFrom } from 'rxjs';
-import { AudioClient, isTranscribable } from './audio.client';
+import { AudioClient } from './audio.client';
 import { AudioHealthIndicator } from './audio.health';
 import { TranscriptionServiceStandIn, audioModuleFor } from './audio.test-harness';
 
@@ -97,15 +97,23 @@ describe('AudioClient against a stand-in transcription service', () => {
     expect(error).toMatchObject({ status: 502, kind: 'bad-gateway', source: 'transcription-service' });
   });
 
-  it.each([400, 413, 415])('passes a %i on with the message of the OpenAI error envelope', async (status) => {
-    standIn.script = () => ({
-      status,
-      body: { error: { message: 'Unsupported file format', type: 'invalid_request_error', param: 'file' } },
-    });
-    const error = await failureOf(transcribe(Readable.from([Buffer.from('RIFF')])));
-    expect(error).toMatchObject({ status, kind: 'rejected', source: 'transcription-service' });
-    expect(error.message).toContain('Unsupported file format');
-  });
+  it.each([400, 413, 415])(
+    "passes a %i on, keeping the OpenAI error envelope's message for the logs",
+    async (status) => {
+      standIn.script = () => ({
+        status,
+        body: { error: { message: 'Unsupported file format', type: 'invalid_request_error', param: 'file' } },
+      });
+      const error = await failureOf(transcribe(Readable.from([Buffer.from('RIFF')])));
+      expect(error).toMatchObject({
+        status,
+        kind: 'rejected',
+        source: 'transcription-service',
+        message: `transcription-service rejected the request (HTTP ${status})`,
+        detail: 'Unsupported file format',
+      });
+    },
+  );
 
   it('never retries a transcription', async () => {
     standIn.script = () => ({ status: 503, body: { error: { message: 'model loading' } } });
@@ -118,15 +126,5 @@ describe('AudioClient against a stand-in transcription service', () => {
     const result = await moduleRef.get(AudioHealthIndicator).check();
     expect(result['transcription-service']).toMatchObject({ status: 'up', available: true });
     expect(standIn.paths).toEqual(['GET /v1/models']);
-  });
-});
-
-describe('isTranscribable', () => {
-  it('goes by the extension, and by the MIME type for names without one', () => {
-    expect(isTranscribable({ filename: 'a.WAV', mimeType: 'application/octet-stream' })).toBe(true);
-    expect(isTranscribable({ filename: 'voice.oga', mimeType: 'audio/ogg' })).toBe(true);
-    expect(isTranscribable({ filename: 'notes.txt', mimeType: 'audio/wav' })).toBe(false);
-    expect(isTranscribable({ filename: 'blob', mimeType: 'audio/webm' })).toBe(true);
-    expect(isTranscribable({ filename: 'blob', mimeType: 'application/octet-stream' })).toBe(false);
   });
 });

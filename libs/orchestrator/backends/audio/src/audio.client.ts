@@ -4,26 +4,10 @@ import { ConfigService } from '@nestjs/config';
 import { DownstreamError } from '@libs/core/http';
 import { DownstreamClient, type CallContext } from '@libs/core/resilience';
 import FormData from 'form-data';
-import { extname } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { Observable, defer, map } from 'rxjs';
 import { TRANSCRIPTION_SERVICE, readAudioConfig } from './audio.config';
 import type { TranscriptionDto, TranscriptionSegmentDto } from './audio.dto';
-
-/** The formats of the OpenAI transcription API, by file extension, the hint its servers go by. */
-export const TRANSCRIBABLE_EXTENSIONS = [
-  'flac',
-  'mp3',
-  'mp4',
-  'mpeg',
-  'mpga',
-  'm4a',
-  'ogg',
-  'oga',
-  'wav',
-  'webm',
-] as const;
-const AUDIO_MIME_TYPE = /^(audio\/[\w.+-]+|video\/(mp4|mpeg|webm|ogg)|application\/ogg)$/i;
 
 export interface AudioFile {
   /** Piped to the transcription service as it arrives, never buffered whole. */
@@ -35,17 +19,6 @@ export interface AudioFile {
 export interface TranscriptionOptions {
   /** ISO-639-1 code of the spoken language; the service detects it when absent. */
   language?: string;
-}
-
-/**
- * Whether the transcription API takes a file: by its extension when the name has one, else by
- * its MIME type.
- */
-export function isTranscribable({ filename, mimeType }: Omit<AudioFile, 'stream'>): boolean {
-  const extension = extname(filename).slice(1).toLowerCase();
-  return extension
-    ? (TRANSCRIBABLE_EXTENSIONS as readonly string[]).includes(extension)
-    : AUDIO_MIME_TYPE.test(mimeType);
 }
 
 /** The transcription service, through its OpenAI-compatible API. */

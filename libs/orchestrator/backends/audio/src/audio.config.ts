@@ -13,6 +13,7 @@ export const audioEnvironment: EnvironmentSchema = {
     url: 'http://127.0.0.1:3002',
     timeoutMs: 120_000,
     retries: 0,
+    deadlineMs: 120_000,
   }),
   // OpenAI-compatible servers (whisper.cpp, speaches, LocalAI) do not all serve `/health`.
   TRANSCRIPTION_SERVICE_HEALTH_PATH: Joi.string()

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DownstreamError } from '@libs/core/http';
+import { DownstreamError, maskSecrets } from '@libs/core/http';
 import {
   SourceAdapterFor,
   withinSourceCall,
@@ -186,25 +186,24 @@ function failure(connectionName: string, error: unknown): unknown {
   const code = String((cause as { code?: unknown }).code ?? '');
   const message = error instanceof Error ? error.message : String(error);
   const target = `database ${connectionName}`;
+  // The driver's words (SQL, hosts, users) go to the logs and the record, not to the client.
+  const options = { cause: error, detail: maskSecrets(message) };
+  const because = code ? ` (${code})` : '';
   if (
     UNAVAILABLE_CODES.has(code) ||
     /timeout exceeded when trying to connect|Connection terminated/i.test(message)
   ) {
-    return new DownstreamError(connectionName, 'unavailable', `${target} is unavailable: ${message}`, {
-      cause: error,
-    });
+    return new DownstreamError(connectionName, 'unavailable', `${target} is unavailable${because}`, options);
   }
   if (TIMEOUT_CODES.has(code)) {
     return new DownstreamError(
       connectionName,
       'timeout',
-      `${target} did not answer within the request's deadline: ${message}`,
-      {
-        cause: error,
-      },
+      `${target} did not answer within the request's deadline${because}`,
+      options,
     );
   }
-  return new DownstreamError(connectionName, 'bad-gateway', `${target} failed: ${message}`, { cause: error });
+  return new DownstreamError(connectionName, 'bad-gateway', `${target} failed${because}`, options);
 }
 
 const describeParams = (params: Readonly<Record<string, unknown>>): string => {

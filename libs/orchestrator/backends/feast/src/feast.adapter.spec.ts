@@ -120,9 +120,8 @@ describe('FeastSourceAdapter against the project’s feature server', () => {
       run(callFor({ feature_service: 'fraud_features', entities: { customer_id: 'cus-1001' } })),
     );
     expect(error).toMatchObject({ status: 404, kind: 'rejected', source: 'features' });
-    expect(error.message).toBe(
-      'features: feature-server rejected the request: Feature service fraud_features does not exist in project orchestrator',
-    );
+    expect(error.message).toBe('features: feature-server rejected the request (HTTP 404)');
+    expect(error.detail).toBe('Feature service fraud_features does not exist in project orchestrator');
   });
 });
 
@@ -315,7 +314,7 @@ describe('FeastSourceAdapter when the feature server is not running', () => {
         ),
       );
       expect(error).toMatchObject({ status: 503, kind: 'unavailable', source: 'features' });
-      expect(error.message).toMatch(/^features: feature-server is unavailable: .*ECONNREFUSED/);
+      expect(error.message).toBe('features: feature-server is unavailable (ECONNREFUSED)');
     } finally {
       await moduleRef.close();
     }

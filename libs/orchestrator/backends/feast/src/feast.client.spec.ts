@@ -138,32 +138,33 @@ describe('FeastClient against recorded Feast answers', () => {
     });
     const error = await failureOf<DownstreamError>(onlineFeatures());
     expect(error).toMatchObject({ status: 404, kind: 'rejected', source: 'feature-server' });
-    expect(error.message).toBe(
-      'feature-server rejected the request: Feature view driver_hourly_statz does not exist in project driver_ranking',
-    );
+    expect(error.message).toBe('feature-server rejected the request (HTTP 404)');
+    expect(error.detail).toBe('Feature view driver_hourly_statz does not exist in project driver_ranking');
     expect(standIn.requests).toHaveLength(1);
   });
 
-  it('quotes the fields of a FastAPI 422 in the message', async () => {
+  it('keeps the fields of a FastAPI 422 for the logs and the trace', async () => {
     standIn.script = () => ({
       status: 422,
       body: { detail: [{ type: 'missing', loc: ['body', 'entities'], msg: 'Field required', input: {} }] },
     });
     const error = await failureOf<DownstreamError>(onlineFeatures());
     expect(error).toMatchObject({ status: 422, kind: 'rejected', source: 'feature-server' });
-    expect(error.message).toContain('"loc":["body","entities"],"msg":"Field required"');
+    expect(error.message).toBe('feature-server rejected the request (HTTP 422)');
+    expect(error.detail).toContain('"loc":["body","entities"],"msg":"Field required"');
   });
 
   it('reports a 500 of the server, with its detail, as a 502', async () => {
     standIn.script = () => ({ status: 500, body: { detail: 'no such table: driver_hourly_stats' } });
     const error = await failureOf<DownstreamError>(onlineFeatures());
     expect(error).toMatchObject({ status: 502, kind: 'bad-gateway', source: 'feature-server' });
-    expect(error.message).toContain('no such table: driver_hourly_stats');
+    expect(error.message).toBe('feature-server failed with HTTP 500');
+    expect(error.detail).toBe('no such table: driver_hourly_stats');
   });
 
   const column = { values: [1001, 1999], statuses: ['PRESENT', 'PRESENT'], event_timestamps: [] };
   it.each<[string, RecordedAnswer, string]>([
-    ['a body that is not JSON', { status: 200, rawBody: '<html>' }, '<html>'],
+    ['a body that is not JSON', { status: 200, rawBody: '<html>' }, 'no metadata.feature_names'],
     ['no metadata', { status: 200, body: { results: [column] } }, 'no metadata.feature_names'],
     [
       'more names than columns',
@@ -271,7 +272,7 @@ describe('FeastClient against the project’s feature server', () => {
       ),
     );
     expect(error).toMatchObject({ status: 404, kind: 'rejected' });
-    expect(error.message).toContain('Feature view customer_statz does not exist');
+    expect(error.detail).toContain('Feature view customer_statz does not exist');
   });
 
   it('reports itself up', async () => {

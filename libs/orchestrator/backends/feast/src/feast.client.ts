@@ -1,7 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { DownstreamError } from '@libs/core/http';
+import { DownstreamError, maskSecrets } from '@libs/core/http';
 import { DownstreamClient, type CallContext } from '@libs/core/resilience';
 import { Observable, catchError, map, throwError } from 'rxjs';
 import { FEATURE_SERVER, readFeastConfig } from './feast.config';
@@ -76,7 +76,8 @@ function checkedAnswer(answer: unknown, rowCount: number): GetOnlineFeaturesResp
     throw new DownstreamError(
       FEATURE_SERVER,
       'bad-gateway',
-      `${FEATURE_SERVER} answered what is not an online features response (${problem}): ${String(JSON.stringify(answer)).slice(0, 200)}`,
+      `${FEATURE_SERVER} answered what is not an online features response (${problem})`,
+      { detail: maskSecrets(String(JSON.stringify(answer)).slice(0, 200)) },
     );
   }
   return answer as GetOnlineFeaturesResponseDto;
@@ -91,7 +92,7 @@ function columnProblem(column: Partial<FeatureColumnDto> | undefined, name: stri
 
 /**
  * FastAPI answers a body it cannot validate with a 422 whose `detail` is a list, which the
- * generic classification cannot quote: the list is added to the message, so that the trace
+ * generic classification cannot quote: the list becomes the error's detail, so that the trace
  * says which field was wrong.
  */
 function withValidationDetail(error: unknown): unknown {
@@ -99,10 +100,9 @@ function withValidationDetail(error: unknown): unknown {
   const detail = (error.cause as { response?: { data?: { detail?: unknown } } } | undefined)?.response?.data
     ?.detail;
   if (detail === undefined || typeof detail === 'string') return error;
-  return new DownstreamError(
-    error.source,
-    error.kind,
-    `${error.message}: ${JSON.stringify(detail).slice(0, 500)}`,
-    { downstreamStatus: error.status, cause: error.cause },
-  );
+  return new DownstreamError(error.source, error.kind, error.message, {
+    downstreamStatus: error.status,
+    cause: error.cause,
+    detail: maskSecrets(JSON.stringify(detail).slice(0, 500)),
+  });
 }

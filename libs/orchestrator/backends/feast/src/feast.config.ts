@@ -13,6 +13,7 @@ export const feastEnvironment: EnvironmentSchema = downstreamEnvironment(FEATURE
   url: 'http://127.0.0.1:6566',
   timeoutMs: 2_000,
   retries: 1,
+  deadlineMs: 5_000,
 });
 
 export const readFeastConfig = (config: ConfigService): DownstreamConfig =>

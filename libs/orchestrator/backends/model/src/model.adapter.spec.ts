@@ -141,7 +141,8 @@ describe('ModelSourceAdapter against the model-service', () => {
   it("answers a model the server does not have with a 502 carrying the server's error", async () => {
     const error = await failureOf<DownstreamError>(run(callFor('churn', { features: [1] })));
     expect(error).toMatchObject({ status: 502, kind: 'bad-gateway', source: 'risk' });
-    expect(error.message).toBe('risk: model-service rejected the request: unknown model churn');
+    expect(error.message).toBe('risk: model-service rejected the request (HTTP 404)');
+    expect(error.detail).toBe('unknown model churn');
   });
 
   it('validates declarations: the model as operation, and params', () => {
@@ -262,7 +263,7 @@ describe('ModelSourceAdapter when the model server is not running', () => {
         ),
       );
       expect(error).toMatchObject({ status: 503, kind: 'unavailable', source: 'risk' });
-      expect(error.message).toMatch(/^risk: model-service is unavailable: .*ECONNREFUSED/);
+      expect(error.message).toBe('risk: model-service is unavailable (ECONNREFUSED)');
     } finally {
       await moduleRef.close();
     }

@@ -1,7 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { DownstreamError } from '@libs/core/http';
+import { DownstreamError, maskSecrets } from '@libs/core/http';
 import { DownstreamClient, type CallContext } from '@libs/core/resilience';
 import { Observable, catchError, defer, map, of, tap, throwError } from 'rxjs';
 import { MODEL_SERVICE, readModelConfig } from './model.config';
@@ -16,7 +16,9 @@ import type {
 /**
  * An Open Inference Protocol (KServe V2) server, as the orchestrator calls it: KServe, Triton,
  * MLServer or the model-service. Model metadata is cached for `MODEL_SERVICE_METADATA_TTL_MS`,
- * and forgotten when an inference fails, since a redeployed model may have changed its inputs.
+ * and forgotten when the server refuses an inference (a 4xx), since a redeployed model may have
+ * changed its inputs. A transient failure keeps it: asking for metadata again would succeed
+ * and hide from the circuit breaker that inference keeps failing.
  */
 @Injectable()
 export class ModelClient {
@@ -60,7 +62,8 @@ export class ModelClient {
       .pipe(
         map((answer) => checkedInferenceResponse(answer)),
         catchError((error: unknown) => {
-          this.metadataByModel.delete(path);
+          if (error instanceof DownstreamError && error.kind === 'rejected')
+            this.metadataByModel.delete(path);
           return throwError(() => asServiceFailure(error));
         }),
       );
@@ -76,7 +79,10 @@ const pathOf = ({ name, version }: ModelReference) =>
  */
 function asServiceFailure(error: unknown): unknown {
   if (!(error instanceof DownstreamError) || error.kind !== 'rejected') return error;
-  return new DownstreamError(MODEL_SERVICE, 'bad-gateway', error.message, { cause: error });
+  return new DownstreamError(MODEL_SERVICE, 'bad-gateway', error.message, {
+    cause: error,
+    detail: error.detail,
+  });
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -92,12 +98,9 @@ const isTensorMetadata = (value: unknown): value is OipTensorMetadata =>
   isShape(value['shape']);
 
 function unexpected(answer: unknown, expected: string): DownstreamError {
-  const shown = String(JSON.stringify(answer)).slice(0, 100);
-  return new DownstreamError(
-    MODEL_SERVICE,
-    'bad-gateway',
-    `${MODEL_SERVICE} answered ${shown} instead of ${expected}`,
-  );
+  return new DownstreamError(MODEL_SERVICE, 'bad-gateway', `${MODEL_SERVICE} did not answer ${expected}`, {
+    detail: maskSecrets(String(JSON.stringify(answer)).slice(0, 200)),
+  });
 }
 
 function checkedMetadata(answer: unknown): OipModelMetadata {

@@ -12,6 +12,7 @@ export const modelEnvironment: EnvironmentSchema = {
     url: 'http://127.0.0.1:3003',
     timeoutMs: 5_000,
     retries: 1,
+    deadlineMs: 10_000,
   }),
   // Every call needs the model's inputs; they change only when a model is redeployed.
   MODEL_SERVICE_METADATA_TTL_MS: Joi.number().integer().min(0).default(60_000),

@@ -62,14 +62,17 @@ describe('TextClient against a stand-in text-service', () => {
     expect(error).toMatchObject({ status: 502, kind: 'bad-gateway', source: 'text-service' });
   });
 
-  it('passes a 4xx on with its message, without retrying', async () => {
+  it('passes a 4xx on, in its own words, without retrying', async () => {
     standIn.script = () => ({
       status: 400,
       body: { statusCode: 400, message: 'Invalid request: text (too long)' },
     });
     const error = await failureOf(analyze());
     expect(error).toMatchObject({ status: 400, kind: 'rejected', source: 'text-service' });
-    expect(error.message).toContain('Invalid request: text (too long)');
+    expect(error).toMatchObject({
+      message: 'text-service rejected the request (HTTP 400)',
+      detail: 'Invalid request: text (too long)',
+    });
     expect(standIn.requests).toHaveLength(1);
   });
 

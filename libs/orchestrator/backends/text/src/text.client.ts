@@ -2,7 +2,7 @@ import { HttpService } from '@nestjs/axios';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AnalyzeTextRequestDto, TextAnalysisDto } from '@libs/core/contracts';
-import { DownstreamError } from '@libs/core/http';
+import { DownstreamError, maskSecrets } from '@libs/core/http';
 import { DownstreamClient, type CallContext } from '@libs/core/resilience';
 import { Observable, map } from 'rxjs';
 import { TEXT_SERVICE, readTextConfig } from './text.config';
@@ -26,7 +26,10 @@ export class TextClient {
             throw new DownstreamError(
               TEXT_SERVICE,
               'bad-gateway',
-              `${TEXT_SERVICE} answered ${String(JSON.stringify(answer)).slice(0, 100)} instead of a JSON object`,
+              `${TEXT_SERVICE} did not answer a JSON object`,
+              {
+                detail: maskSecrets(String(JSON.stringify(answer)).slice(0, 200)),
+              },
             );
           }
           return answer as TextAnalysisDto;

@@ -10,6 +10,7 @@ export const textEnvironment: EnvironmentSchema = downstreamEnvironment(TEXT_SER
   url: 'http://127.0.0.1:3001',
   timeoutMs: 5_000,
   retries: 2,
+  deadlineMs: 10_000,
 });
 
 export const readTextConfig = (config: ConfigService): DownstreamConfig =>

@@ -128,6 +128,7 @@ describe('ConfigurationLoader', () => {
         defaultTimeoutMs: DEFAULT_SETTINGS.defaultTimeoutMs,
         sensitiveFields: ['password'],
         adminTokenEnv: 'ORCHESTRATOR_ADMIN_TOKEN',
+        readTokenEnv: 'ORCHESTRATOR_READ_TOKEN',
       });
       expect(snapshot?.sections).toEqual({
         settings: { request_deadline_ms: 8000, sensitive_fields: ['password'] },
@@ -416,7 +417,7 @@ describe('ConfigurationLoader', () => {
         }),
       ).toEqual([
         'config.yaml:2:24: settings.request_deadline_ms: got "soon"; expected an integer',
-        'config.yaml:3:3: settings: unknown property "verbose"; expected one of: request_deadline_ms, default_timeout_ms, sensitive_fields, admin_token_env',
+        'config.yaml:3:3: settings: unknown property "verbose"; expected one of: request_deadline_ms, default_timeout_ms, sensitive_fields, admin_token_env, read_token_env',
         'domains/customers.yaml:2:3: endpoints: invalid name "get-customer"; expected a name made of letters, digits and _, starting with a letter or _',
         'domains/customers.yaml:3:19: endpoints.get-customer.data_sources: got an array; expected at least 1 item',
         'domains/customers.yaml:5:13: endpoints.get_orders.method: got "FETCH"; expected one of: GET, POST, PUT, PATCH, DELETE',

@@ -32,6 +32,7 @@ export const DEFAULT_SETTINGS: EngineSettings = Object.freeze({
   defaultTimeoutMs: 10_000,
   sensitiveFields: [],
   adminTokenEnv: 'ORCHESTRATOR_ADMIN_TOKEN',
+  readTokenEnv: 'ORCHESTRATOR_READ_TOKEN',
 });
 
 const DOMAIN_NAME = /^[a-z0-9][a-z0-9_-]*$/i;
@@ -43,6 +44,7 @@ interface RawSettings {
   default_timeout_ms?: number;
   sensitive_fields?: string[];
   admin_token_env?: string;
+  read_token_env?: string;
 }
 
 interface ReadFile {
@@ -103,6 +105,7 @@ export class ConfigurationLoader {
       defaultTimeoutMs: rawSettings.default_timeout_ms ?? DEFAULT_SETTINGS.defaultTimeoutMs,
       sensitiveFields: rawSettings.sensitive_fields ?? DEFAULT_SETTINGS.sensitiveFields,
       adminTokenEnv: rawSettings.admin_token_env ?? DEFAULT_SETTINGS.adminTokenEnv,
+      readTokenEnv: rawSettings.read_token_env ?? DEFAULT_SETTINGS.readTokenEnv,
     };
 
     const integrations: Record<string, unknown> = {};

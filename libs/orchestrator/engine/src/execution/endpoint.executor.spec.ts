@@ -451,7 +451,8 @@ describe('EndpointExecutor', () => {
       });
       expect(traceOf(outcome.sources, 'scores')?.error).toEqual({
         statusCode: 502,
-        message: 'scores call failed: socket hang up',
+        message: 'scores call failed',
+        detail: 'socket hang up',
       });
     });
 
@@ -510,7 +511,8 @@ describe('EndpointExecutor', () => {
       expect(await runAlone(() => throwError(() => new TypeError('x is undefined')))).toMatchObject({
         status: 502,
         source: 'crm',
-        message: 'crm call failed: x is undefined',
+        message: 'crm call failed',
+        detail: 'x is undefined',
       });
       expect(
         await runAlone(() =>

@@ -15,6 +15,7 @@ export class EndpointExecutionError extends DownstreamError {
     super(failure.source, failure.kind, failure.message, {
       downstreamStatus: failure.status,
       cause: failure,
+      detail: failure.detail,
     });
     this.name = 'EndpointExecutionError';
   }

@@ -49,6 +49,7 @@ function sourceFailure(source: string, error: unknown): DownstreamError {
     : new DownstreamError(source, failure.kind, failure.message, {
         downstreamStatus: failure.status,
         cause: failure,
+        detail: failure.detail,
       });
 }
 
@@ -137,7 +138,15 @@ export class SourceExecution {
     };
     if (this.details) trace.details = this.details;
     const error = this.outcome?.error;
-    return error ? { ...trace, error: { statusCode: error.status, message: error.message } } : trace;
+    if (!error) return trace;
+    return {
+      ...trace,
+      error: {
+        statusCode: error.status,
+        message: error.message,
+        ...(error.detail && { detail: error.detail }),
+      },
+    };
   }
 
   private settle(status: SourceStatus, error?: DownstreamError): void {

@@ -5,31 +5,70 @@ import {
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
-import type { Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { EngineSettings } from '../model';
 import { ConfigurationState } from './configuration.state';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /**
- * Admin routes need `Authorization: Bearer <token>`, the token being the value of the variable
- * that `config.yaml` names (`admin_token_env`, ORCHESTRATOR_ADMIN_TOKEN by default). Without
- * that variable the admin routes are closed.
+ * Whether `headers` carry `Authorization: Bearer <one of tokens>`. Compared as digests of equal
+ * length, in constant time, so that timing reveals nothing.
  */
+function bearerIsOneOf(headers: IncomingHttpHeaders, tokens: string[]): boolean {
+  const given = digest(/^Bearer (.+)$/i.exec(headers.authorization ?? '')?.[1] ?? '');
+  return tokens.map((token) => timingSafeEqual(given, digest(token))).includes(true);
+}
+
+/**
+ * What the engine's protected routes ask of a request: the admin routes the admin token (the
+ * variable `config.yaml` names in `admin_token_env`, ORCHESTRATOR_ADMIN_TOKEN by default);
+ * execution records (`/executions`, `?_trace=true`), which hold callers' parameters, the admin
+ * token or the read-only one (`read_token_env`, ORCHESTRATOR_READ_TOKEN). Routes whose variables
+ * are all unset are closed.
+ */
+export function requireToken(
+  headers: IncomingHttpHeaders,
+  settings: EngineSettings,
+  access: 'admin' | 'read',
+): void {
+  const variables =
+    access === 'admin' ? [settings.adminTokenEnv] : [settings.adminTokenEnv, settings.readTokenEnv];
+  const tokens = variables
+    .map((variable) => process.env[variable])
+    .filter((token): token is string => !!token);
+  const what = access === 'admin' ? 'Admin routes' : 'Execution records';
+  if (tokens.length === 0) {
+    throw new ForbiddenException(`${what} are disabled: set ${variables.join(' or ')} to enable them`);
+  }
+  if (!bearerIsOneOf(headers, tokens)) {
+    throw new UnauthorizedException(
+      `${what} need Authorization: Bearer <token>, the token being ${variables.join(' or ')}`,
+    );
+  }
+}
+
+/** The admin routes' guard: `requireToken(…, 'admin')`. */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
   constructor(private readonly state: ConfigurationState) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const variable = this.state.current.snapshot.settings.adminTokenEnv;
-    const expected = process.env[variable];
-    if (!expected) throw new ForbiddenException(`Admin routes are disabled: set ${variable} to enable them`);
-    const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
-    const given = /^Bearer (.+)$/i.exec(header)?.[1] ?? '';
-    // Compared as digests of equal length, in constant time, so that timing reveals nothing.
-    if (!timingSafeEqual(digest(given), digest(expected))) {
-      throw new UnauthorizedException('Send the admin token as Authorization: Bearer <token>');
-    }
+    const { headers } = context.switchToHttp().getRequest<{ headers: IncomingHttpHeaders }>();
+    requireToken(headers, this.state.current.snapshot.settings, 'admin');
+    return true;
+  }
+}
+
+/** The execution records' guard: `requireToken(…, 'read')`. */
+@Injectable()
+export class ReadTokenGuard implements CanActivate {
+  constructor(private readonly state: ConfigurationState) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const { headers } = context.switchToHttp().getRequest<{ headers: IncomingHttpHeaders }>();
+    requireToken(headers, this.state.current.snapshot.settings, 'read');
     return true;
   }
 }

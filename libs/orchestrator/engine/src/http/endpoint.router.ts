@@ -1,21 +1,17 @@
-import {
-  Inject,
-  Injectable,
-  NestMiddleware,
-  PayloadTooLargeException,
-  UnsupportedMediaTypeException,
-} from '@nestjs/common';
+import { Inject, Injectable, NestMiddleware } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { UPLOAD_MAX_BYTES } from '@libs/core/config';
-import { invalidRequest, requestIdOf } from '@libs/core/http';
-import busboy from 'busboy';
+import { AUDIO_SIGNATURE_BYTES } from '@libs/core/contracts';
+import { MultipartForm, invalidRequest, requestIdOf, type FileHead } from '@libs/core/http';
 import type { NextFunction, Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { Observable, firstValueFrom } from 'rxjs';
+import { Observable, firstValueFrom, from, ignoreElements, merge } from 'rxjs';
 import { EndpointExecutionError } from '../execution/execution.error';
 import { EndpointExecutor, type ExecutionOutcome } from '../execution/endpoint.executor';
 import type { EndpointDefinition, ExecutionRecord } from '../model';
+import { referencesIn } from '../references';
 import { EXECUTION_STORE, type ExecutionStore } from '../tracking/execution.store';
+import { requireToken } from './admin-token.guard';
 import { ConfigurationState } from './configuration.state';
 import { fieldErrorsOf, type LiveConfiguration, type RouteMatch } from './live-configuration';
 import { SourceAdapterRegistry } from '../config/source-adapter.registry';
@@ -50,24 +46,31 @@ export class EndpointRouter implements NestMiddleware {
     // Mounted on every path, this middleware sees `req.path` relative to its mount point.
     const route = live.match(req.method, new URL(req.originalUrl, 'http://orchestrator').pathname);
     if (!route) return next();
-    const params = await this.requestParams(req, route);
-    const outcome = await this.run(live, route.endpoint, params, req, res);
+    // The trace holds the parameters of every source: it needs the same token as the records.
+    if (req.query[TRACE_QUERY] === 'true') requireToken(req.headers, live.snapshot.settings, 'read');
+    const { params, formRest } = await this.requestParams(req, res, route);
+    const outcome = await this.run(live, route.endpoint, params, req, res, formRest);
     res.status(200).json(this.bodyOf(outcome, req));
   }
 
-  private async requestParams(req: Request, { endpoint, pathParams, validate }: RouteMatch) {
+  private async requestParams(req: Request, res: Response, { endpoint, pathParams, validate }: RouteMatch) {
     // An endpoint that declares no request takes the query and a JSON body's fields unchecked.
     if (endpoint.request.length === 0) {
       const body: unknown = req.body;
       return {
-        ...(req.query as Record<string, unknown>),
-        ...(isPlainObject(body) ? body : {}),
-        ...pathParams,
+        params: {
+          ...(req.query as Record<string, unknown>),
+          ...(isPlainObject(body) ? body : {}),
+          ...pathParams,
+        },
       };
     }
     const input: Record<string, unknown> = {};
     const files = endpoint.request.filter((parameter) => parameter.type === 'file');
-    const form = files.length > 0 ? await readMultipartUntilFile(req, this.uploadMaxBytes) : undefined;
+    const { fields: form, rest: formRest } =
+      files.length > 0
+        ? await this.readFormUntilFile(req, res, endpoint)
+        : { fields: undefined, rest: undefined };
     for (const parameter of endpoint.request) {
       const value =
         parameter.in === 'path'
@@ -87,7 +90,7 @@ export class EndpointRouter implements NestMiddleware {
         ...missingFiles.map(({ name }) => ({ field: name, errors: [`${name} is required: a file part`] })),
       ]);
     }
-    return input;
+    return { params: input, formRest };
   }
 
   private async run(
@@ -96,6 +99,7 @@ export class EndpointRouter implements NestMiddleware {
     params: Record<string, unknown>,
     req: Request,
     res: Response,
+    formRest?: Promise<void>,
   ): Promise<ExecutionOutcome & { executionId: string }> {
     const { snapshot } = live;
     const executionId = randomUUID();
@@ -121,17 +125,20 @@ export class EndpointRouter implements NestMiddleware {
     try {
       const outcome = await firstValueFrom(
         untilAborted(
-          this.executor.execute(
-            endpoint,
-            { params },
-            {
-              requestId,
-              executionId,
-              signal: cancel.signal,
-              deadline: started + snapshot.settings.requestDeadlineMs,
-              sections: snapshot.sections,
-            },
-            this.registry.adapters,
+          failingWith(
+            formRest,
+            this.executor.execute(
+              endpoint,
+              { params },
+              {
+                requestId,
+                executionId,
+                signal: cancel.signal,
+                deadline: started + snapshot.settings.requestDeadlineMs,
+                sections: snapshot.sections,
+              },
+              this.registry.adapters,
+            ),
           ),
           cancel.signal,
         ),
@@ -160,6 +167,55 @@ export class EndpointRouter implements NestMiddleware {
   }
 
   /**
+   * The fields of a multipart form up to its first file, with that file as a live stream
+   * (`{ stream, filename, mimeType }`), so that the upload is passed on while it arrives; the
+   * rest of the form is read meanwhile and its fields are not waited for. The file is checked
+   * by the adapters of the sources it goes to (`SourceAdapter.checkFile`) before it is taken.
+   */
+  private async readFormUntilFile(
+    req: Request,
+    res: Response,
+    endpoint: EndpointDefinition,
+  ): Promise<{ fields: Record<string, unknown>; rest?: Promise<void> }> {
+    const fileFields = endpoint.request.filter(({ type }) => type === 'file').map(({ name }) => name);
+    const form = MultipartForm.open(req, res, {
+      fileMaxBytes: this.uploadMaxBytes,
+      fileFields,
+      headBytes: AUDIO_SIGNATURE_BYTES,
+      checkFile: (file) => this.fileProblem(endpoint, file),
+    });
+    // Whatever happens to the request, reading stops with its answer.
+    res.once('close', () => form.abandon());
+    const fields: Record<string, unknown> = Object.create(null);
+    for (let part = await form.next(); part; part = await form.next()) {
+      if (part.kind === 'field') {
+        fields[part.name] = part.value;
+        continue;
+      }
+      fields[part.name] = { stream: part.stream, filename: part.filename, mimeType: part.mimeType };
+      // The rest streams on while the sources run; a fault in it fails the request (`failingWith`).
+      const rest = (async () => {
+        while (await form.next());
+      })();
+      rest.catch(() => undefined);
+      return { fields: { ...fields }, rest };
+    }
+    return { fields: { ...fields } };
+  }
+
+  /** Why the adapters a file goes to would not take it, if any would not. */
+  private fileProblem(endpoint: EndpointDefinition, file: FileHead): string | undefined {
+    const readers = endpoint.sources.filter((source) =>
+      referencesIn(source.params).some(({ root, path }) => root === 'request' && path[0] === file.field),
+    );
+    for (const { type } of readers) {
+      const problem = this.registry.adapters.get(type)?.checkFile?.(file);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+
+  /**
    * The mapped response; an object also carries `_meta` when there is something to say (degraded
    * sources) or the trace was asked for.
    */
@@ -180,6 +236,14 @@ export class EndpointRouter implements NestMiddleware {
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+ * `execution`, failed with the client's own error as soon as the rest of its form fails (a
+ * truncated upload, a file over the limit), whatever its sources are doing meanwhile.
+ */
+function failingWith<T>(formRest: Promise<void> | undefined, execution: Observable<T>): Observable<T> {
+  return formRest ? merge(execution, from(formRest).pipe(ignoreElements())) : execution;
+}
+
 /** Unsubscribes (and so cancels every source) when the client goes away. */
 function untilAborted<T>(source: Observable<T>, signal: AbortSignal): Observable<T> {
   return new Observable<T>((subscriber) => {
@@ -190,42 +254,5 @@ function untilAborted<T>(source: Observable<T>, signal: AbortSignal): Observable
       signal.removeEventListener('abort', stop);
       subscription.unsubscribe();
     };
-  });
-}
-
-/** The rest of a refused upload is not read: the connection closes after the answer. */
-function closeAfterAnswer(req: Request): void {
-  req.res?.setHeader('Connection', 'close');
-}
-
-/**
- * The fields of a multipart form up to its first file, with that file as a live stream
- * (`{ stream, filename, mimeType }`), so that the upload is passed on while it arrives; the
- * fields after the file are not waited for.
- */
-function readMultipartUntilFile(req: Request, maxBytes: number): Promise<Record<string, unknown>> {
-  if (!req.is('multipart/form-data')) {
-    return Promise.reject(new UnsupportedMediaTypeException('Send this endpoint a multipart/form-data body'));
-  }
-  // Refused before any of the body is read; a chunked upload meets the receiving service's own limit.
-  const declaredBytes = Number(req.headers['content-length']);
-  if (declaredBytes > maxBytes) {
-    closeAfterAnswer(req);
-    return Promise.reject(
-      new PayloadTooLargeException(
-        `The upload (${declaredBytes} bytes) is larger than the limit of ${maxBytes} bytes`,
-      ),
-    );
-  }
-  return new Promise((resolve, reject) => {
-    const fields: Record<string, unknown> = {};
-    const form = busboy({ headers: req.headers, limits: { files: 1 } });
-    form.on('field', (name, value) => (fields[name] = value));
-    form.on('file', (name, stream, { filename, mimeType }) =>
-      resolve({ ...fields, [name]: { stream, filename, mimeType } }),
-    );
-    form.on('close', () => resolve(fields));
-    form.on('error', reject);
-    req.pipe(form);
   });
 }

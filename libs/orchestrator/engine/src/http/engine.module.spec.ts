@@ -138,7 +138,8 @@ describe('EngineModule over HTTP', () => {
   const directories = new ConfigurationDirectories();
   let directory: string;
   let service: RunningService;
-  const get = (path: string, headers: Record<string, string> = {}) =>
+  // The admin token also reads execution records and traces.
+  const get = (path: string, headers: Record<string, string> = { authorization: 'Bearer s3cret' }) =>
     fetch(`${service.url}${path}`, { headers });
   const reload = () =>
     fetch(`${service.url}/admin/config/reload`, {

@@ -4,10 +4,11 @@ import { EndpointExecutor } from '../execution/endpoint.executor';
 import { SourceResultCache } from '../execution/source-result.cache';
 import { ExecutionTrackingModule } from '../tracking/execution-tracking.module';
 import { AdminController } from './admin.controller';
-import { AdminTokenGuard } from './admin-token.guard';
+import { AdminTokenGuard, ReadTokenGuard } from './admin-token.guard';
 import { ConfigurationState } from './configuration.state';
 import { EndpointDocumentation } from './endpoint.openapi';
 import { EndpointRouter } from './endpoint.router';
+import { ExecutionsController } from './executions.controller';
 
 /**
  * The declarative engine in an application: serves the YAML endpoints of `CONFIG_DIR` with
@@ -16,7 +17,7 @@ import { EndpointRouter } from './endpoint.router';
  */
 @Module({
   imports: [EndpointConfigurationModule, ExecutionTrackingModule],
-  controllers: [AdminController],
+  controllers: [AdminController, ExecutionsController],
   providers: [
     ConfigurationState,
     EndpointExecutor,
@@ -24,6 +25,7 @@ import { EndpointRouter } from './endpoint.router';
     EndpointRouter,
     EndpointDocumentation,
     AdminTokenGuard,
+    ReadTokenGuard,
   ],
   exports: [ConfigurationState, EndpointDocumentation, EndpointExecutor, EndpointConfigurationModule],
 })

@@ -2,13 +2,13 @@ import type { INestApplication } from '@nestjs/common';
 import { unusedPort } from '@libs/core/testing';
 import type { ExecutionRecord } from '../model';
 import { EXECUTION_STORE, type ExecutionStore } from '../tracking/execution.store';
-import { recordsInOrder, startTracking } from '../tracking/execution-store.test-harness';
+import { READ_HEADERS, recordsInOrder, startTracking } from '../tracking/execution-store.test-harness';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each spec asserts the shape it reads
 type Json = any;
 
 async function get(url: string): Promise<{ status: number; body: Json }> {
-  const res = await fetch(url, { headers: { 'x-request-id': 'executions-spec' } });
+  const res = await fetch(url, { headers: { 'x-request-id': 'executions-spec', ...READ_HEADERS } });
   return { status: res.status, body: await res.json() };
 }
 
@@ -35,6 +35,42 @@ describe('GET /executions and /executions/:id', () => {
     for (const record of records) await store.save(record);
   });
   afterAll(() => app.close());
+
+  it('needs the read-only or the admin token: none or a wrong one is a 401, naming the variables', async () => {
+    process.env['ORCHESTRATOR_ADMIN_TOKEN'] = 'executions-spec-admin';
+    try {
+      const attempts: Record<string, string>[] = [
+        {},
+        { authorization: 'Bearer guess' },
+        { authorization: READ_HEADERS.authorization.slice(0, -1) },
+      ];
+      for (const headers of attempts) {
+        const res = await fetch(`${url}/executions/${records[0].id}`, { headers });
+        expect(res.status).toBe(401);
+        expect(await res.json()).toMatchObject({
+          statusCode: 401,
+          message: expect.stringContaining('ORCHESTRATOR_ADMIN_TOKEN or ORCHESTRATOR_READ_TOKEN'),
+        });
+      }
+      const asAdmin = await fetch(`${url}/executions`, {
+        headers: { authorization: 'Bearer executions-spec-admin' },
+      });
+      expect(asAdmin.status).toBe(200);
+    } finally {
+      delete process.env['ORCHESTRATOR_ADMIN_TOKEN'];
+    }
+  });
+
+  it('is closed while neither token is set', async () => {
+    const token = process.env['ORCHESTRATOR_READ_TOKEN'];
+    delete process.env['ORCHESTRATOR_READ_TOKEN'];
+    try {
+      const res = await fetch(`${url}/executions`, { headers: READ_HEADERS });
+      expect(res.status).toBe(403);
+    } finally {
+      process.env['ORCHESTRATOR_READ_TOKEN'] = token;
+    }
+  });
 
   it('answers one execution by its id', async () => {
     expect(await get(`${url}/executions/${records[0].id}`)).toEqual({ status: 200, body: records[0] });

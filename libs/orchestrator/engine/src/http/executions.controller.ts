@@ -1,6 +1,9 @@
-import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Query, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiUnauthorizedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -10,14 +13,25 @@ import {
 import { ErrorEnvelopeDto } from '@libs/core/http';
 import { ExecutionListDto, ExecutionQueryDto, ExecutionRecordDto } from '../tracking/execution.dto';
 import { EXECUTION_STORE, type ExecutionStore } from '../tracking/execution.store';
+import { ReadTokenGuard } from './admin-token.guard';
 
 const storeUnavailable = {
   type: ErrorEnvelopeDto,
   description: 'The execution store (Redis) cannot be reached; `source` is `execution-store`',
 };
 
-/** The records of past executions of declared endpoints, as kept by the execution store. */
+/**
+ * The records of past executions of declared endpoints, as kept by the execution store. They
+ * hold callers' parameters, so they need the read-only or the admin token.
+ */
 @ApiTags('executions')
+@ApiBearerAuth()
+@UseGuards(ReadTokenGuard)
+@ApiUnauthorizedResponse({ type: ErrorEnvelopeDto, description: 'Missing or wrong token' })
+@ApiForbiddenResponse({
+  type: ErrorEnvelopeDto,
+  description: 'Execution records are closed: neither ORCHESTRATOR_READ_TOKEN nor the admin token is set',
+})
 @Controller('executions')
 export class ExecutionsController {
   constructor(@Inject(EXECUTION_STORE) private readonly store: ExecutionStore) {}

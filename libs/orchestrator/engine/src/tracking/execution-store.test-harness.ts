@@ -1,13 +1,18 @@
 // Support for the specs of the execution stores and their routes: records to save, key
-// prefixes on the real Redis that each run owns and deletes afterwards, and the routes served.
+// prefixes on the real Redis that each run owns and deletes afterwards, and the routes served
+// (by the engine, which holds the tracking module).
 import { configurationModule } from '@libs/core/config';
 import { loggingModule } from '@libs/core/http';
 import { startService, type RunningService } from '@libs/core/testing';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ExecutionRecord } from '../model';
 import { executionTrackingEnvironment } from './execution-tracking.config';
-import { ExecutionTrackingModule } from './execution-tracking.module';
+import { engineEnvironment } from '../http/engine.config';
+import { EngineModule } from '../http/engine.module';
 
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -68,17 +73,26 @@ export class RedisTestKeys {
 /** The module under test, as the orchestrator's app module would hold it. */
 class TrackingUnderTest {}
 
-/** Execution tracking and its routes on a free port, configured by `env`. */
+/** The read-only token the execution routes of `startTracking` take. */
+export const READ_TOKEN = 'executions-spec-token';
+export const READ_HEADERS = { authorization: `Bearer ${READ_TOKEN}` };
+
+/**
+ * Execution tracking and its routes on a free port, configured by `env`: the engine (which
+ * serves `/executions`) over an empty configuration directory, ORCHESTRATOR_READ_TOKEN set.
+ */
 export function startTracking(env: Record<string, string>): Promise<RunningService> {
+  const directory = mkdtempSync(join(tmpdir(), 'tracking-config-'));
+  writeFileSync(join(directory, 'config.yaml'), 'settings: {}\n');
   return startService(
     async () => ({
       module: TrackingUnderTest,
       imports: [
-        configurationModule(executionTrackingEnvironment),
+        configurationModule({ ...engineEnvironment, ...executionTrackingEnvironment }),
         loggingModule('orchestrator'),
-        ExecutionTrackingModule,
+        EngineModule,
       ],
     }),
-    env,
+    { CONFIG_DIR: directory, CONFIG_WATCH: 'false', ORCHESTRATOR_READ_TOKEN: READ_TOKEN, ...env },
   );
 }

@@ -3,6 +3,7 @@ import { failureOf } from '@libs/core/testing';
 import { EXECUTION_STORE, type ExecutionStore } from './execution.store';
 import {
   executionRecord,
+  READ_HEADERS,
   recordsInOrder,
   REDIS_URL,
   RedisTestKeys,
@@ -48,7 +49,7 @@ describe('ExecutionTrackingModule', () => {
       const record = executionRecord();
       await replica.save(record);
 
-      const res = await fetch(`${url}/executions/${record.id}`);
+      const res = await fetch(`${url}/executions/${record.id}`, { headers: READ_HEADERS });
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual(record);
     } finally {

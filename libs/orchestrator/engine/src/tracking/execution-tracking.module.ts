@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { ExecutionsController } from '../http/executions.controller';
 import { readExecutionTrackingConfig } from './execution-tracking.config';
 import { EXECUTION_STORE, type ExecutionStore } from './execution.store';
 import { MemoryExecutionStore } from './memory-execution.store';
@@ -14,11 +13,11 @@ function createExecutionStore(config: ConfigService): ExecutionStore {
 }
 
 /**
- * Execution records: the store chosen by `EXECUTIONS_STORE` (under `EXECUTION_STORE`) and the
- * `/executions` routes that read it. Nest closes the Redis connection when the app shuts down.
+ * Execution records: the store chosen by `EXECUTIONS_STORE` (under `EXECUTION_STORE`); the
+ * engine serves the `/executions` routes that read it. Nest closes the Redis connection when the
+ * app shuts down.
  */
 @Module({
-  controllers: [ExecutionsController],
   providers: [{ provide: EXECUTION_STORE, inject: [ConfigService], useFactory: createExecutionStore }],
   exports: [EXECUTION_STORE],
 })

@@ -69,8 +69,14 @@ export class SourceErrorDto {
   @ApiProperty({ example: 504 })
   statusCode!: number;
 
-  @ApiProperty({ example: 'features did not answer within 800 ms' })
+  @ApiProperty({ example: 'features did not answer within 800 ms', description: 'As the client was told' })
   message!: string;
+
+  @ApiPropertyOptional({
+    example: 'upstream connect error or disconnect/reset before headers',
+    description: 'What the downstream said, cut short, every configured secret masked',
+  })
+  detail?: string;
 }
 
 /** What happened to one source during one execution. */
