@@ -1,6 +1,7 @@
 import { WORKSPACE_ROOT, unusedPort } from '@libs/core/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -179,4 +180,12 @@ function captureOutputOnFailure(captured: CapturedOutput): void {
     ...((global[CAPTURED_OUTPUTS] as CapturedOutput[] | undefined) ?? []),
     captured,
   ];
+}
+
+/** The resident set of a process now and at its peak, from `/proc/<pid>/status`. */
+export async function memoryOf(pid: number): Promise<{ rssBytes: number; peakRssBytes: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kilobytes = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) * 1024;
+  return { rssBytes: kilobytes('VmRSS'), peakRssBytes: kilobytes('VmHWM') };
 }
