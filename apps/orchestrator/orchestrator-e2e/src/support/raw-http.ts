@@ -11,6 +11,8 @@ export interface RawAnswer {
   /** The 1xx statuses (100 Continue) received before the answer. */
   interim: number[];
   elapsedMs: number;
+  /** Body bytes written before the answer began (or the connection ended). */
+  sentBytes: number;
   /** Why no complete answer came: `closed` (by the server, without one), `timeout`, or a socket error code. */
   dropped?: string;
 }
@@ -18,7 +20,8 @@ export interface RawAnswer {
 export interface RawRequest {
   /** Request line and header lines, ending with the blank line. */
   head: string | Buffer;
-  body?: Buffer;
+  /** The body, as one buffer or as pieces made as they are sent (a body too large to hold). */
+  body?: Buffer | Iterable<Buffer>;
   timeoutMs?: number;
 }
 
@@ -49,12 +52,13 @@ export function rawRequest(port: number, { head, body, timeoutMs = 10_000 }: Raw
     let answerBegan = false;
     let settled = false;
     let errorCode: string | undefined;
-    const finish = (answer: Omit<RawAnswer, 'interim' | 'elapsedMs'>) => {
+    let sentBytes = 0;
+    const finish = (answer: Omit<RawAnswer, 'interim' | 'elapsedMs' | 'sentBytes'>) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       socket.destroy();
-      resolve({ ...answer, interim, elapsedMs: performance.now() - started });
+      resolve({ ...answer, interim, sentBytes, elapsedMs: performance.now() - started });
     };
     const noAnswer = (dropped: string) =>
       finish({
@@ -103,9 +107,10 @@ export function rawRequest(port: number, { head, body, timeoutMs = 10_000 }: Raw
     });
     socket.on('connect', async () => {
       socket.write(head);
-      if (!body) return;
-      for (let offset = 0; offset < body.length && !answerBegan && !socket.destroyed; offset += CHUNK_BYTES) {
-        if (!socket.write(body.subarray(offset, offset + CHUNK_BYTES))) {
+      for (const piece of piecesOf(body)) {
+        if (answerBegan || socket.destroyed) break;
+        sentBytes += piece.length;
+        if (!socket.write(piece)) {
           await new Promise((next) => {
             socket.once('drain', next);
             socket.once('close', next);
@@ -114,6 +119,22 @@ export function rawRequest(port: number, { head, body, timeoutMs = 10_000 }: Raw
       }
     });
   });
+}
+
+function* piecesOf(body: RawRequest['body']): Iterable<Buffer> {
+  if (!body) return;
+  if (!Buffer.isBuffer(body)) return yield* body;
+  for (let offset = 0; offset < body.length; offset += CHUNK_BYTES)
+    yield body.subarray(offset, offset + CHUNK_BYTES);
+}
+
+/** `pieces` framed as a chunked body (Transfer-Encoding: chunked), with its last chunk. */
+export function* chunked(pieces: Iterable<Buffer>): Iterable<Buffer> {
+  for (const piece of pieces) {
+    if (piece.length)
+      yield Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]);
+  }
+  yield Buffer.from('0\r\n\r\n');
 }
 
 /** The whole body once it has arrived, else undefined. */
