@@ -705,8 +705,8 @@ describe('fuzzing every documented operation', () => {
               ?.at(-1) ?? 'no error printed';
           crashed += 1;
           crashes.push(
-            `${operation.name}, by one of [${batch.map(({ label }) => label).join(' | ')}]: ` +
-              `exit ${orchestrator.child.exitCode ?? orchestrator.child.signalCode}: ${error.slice(0, 300)}`,
+            `${operation.name}: exit ${orchestrator.child.exitCode ?? orchestrator.child.signalCode}: ` +
+              `${error.slice(0, 200)}; by one of the batch [${batch.map(({ label }) => label).join(' | ')}]`,
           );
           orchestrator = await startIsolatedOrchestrator(env);
         }

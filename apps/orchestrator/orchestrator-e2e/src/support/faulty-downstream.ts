@@ -86,7 +86,7 @@ export const TRANSCRIPTION_PROTOCOL: DownstreamProtocol = {
 /** The demo catalog API (`{ data }` answers); prd-9999 is unknown. */
 export const CATALOG_PROTOCOL: DownstreamProtocol = {
   name: 'catalog',
-  isFaulted: (method, path) => method === 'GET' && path.startsWith('/products/'),
+  isFaulted: (method, path) => method === 'GET' && /^\/products\/[^/]+$/.test(path),
   answer: (request) => {
     const id = decodeURIComponent(pathOf(request.url).split('/')[2] ?? '');
     return id === 'prd-9999'
