@@ -127,16 +127,17 @@ if (!stopping) {
   say(`  text-service           ${appUrl('text-service', env)}`);
   say(`  transcription-service  ${appUrl('transcription-service', env)}`);
   // A token of one's own stays out of the terminal; the well-known default is worth showing.
-  const catalogToken =
-    env.CATALOG_API_TOKEN === SHARED_SECRET_DEFAULTS.CATALOG_API_TOKEN
-      ? env.CATALOG_API_TOKEN
-      : '$CATALOG_API_TOKEN';
-  say(`  catalog-api            ${appUrl('catalog-api', env)} (Authorization: Bearer ${catalogToken})`);
-  const bureauKey =
-    env.CREDIT_BUREAU_API_KEY === SHARED_SECRET_DEFAULTS.CREDIT_BUREAU_API_KEY
-      ? env.CREDIT_BUREAU_API_KEY
-      : '$CREDIT_BUREAU_API_KEY';
-  say(`  credit-bureau          ${appUrl('credit-bureau', env)} (X-API-Key: ${bureauKey})`);
+  const shown = (variable) =>
+    env[variable] === SHARED_SECRET_DEFAULTS[variable] ? env[variable] : `$${variable}`;
+  say(
+    `  execution records      ${orchestrator}/executions (Authorization: Bearer ${shown('ORCHESTRATOR_READ_TOKEN')})`,
+  );
+  say(
+    `  catalog-api            ${appUrl('catalog-api', env)} (Authorization: Bearer ${shown('CATALOG_API_TOKEN')})`,
+  );
+  say(
+    `  credit-bureau          ${appUrl('credit-bureau', env)} (X-API-Key: ${shown('CREDIT_BUREAU_API_KEY')})`,
+  );
   say(`  model-service          ${appUrl('model-service', env)} (Open Inference Protocol v2)`);
   say(`  feature-server         ${appUrl('feature-server', env)} (Feast HTTP protocol)`);
   say('press Ctrl-C to stop');

@@ -34,11 +34,14 @@ export const DOWNSTREAM_URL_VARIABLES = {
 
 /**
  * The secrets the stack's apps share when the environment does not set them: the demo catalog
- * and the credit bureau require theirs, and the orchestrator's integrations send them.
+ * and the credit bureau require theirs, and the orchestrator's integrations send them; the
+ * orchestrator's execution records take the read-only one.
  */
 export const SHARED_SECRET_DEFAULTS = {
   CATALOG_API_TOKEN: 'demo-catalog-token',
   CREDIT_BUREAU_API_KEY: 'demo-bureau-key',
+  // The execution records' read-only token, so that the README's examples can read them locally.
+  ORCHESTRATOR_READ_TOKEN: 'demo-read-token',
 };
 
 /** The instant the stack's feature server counts days_since_last_purchase to, unless told otherwise. */

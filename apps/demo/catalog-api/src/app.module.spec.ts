@@ -1,5 +1,7 @@
+import { commonEnvironment } from '@libs/core/config';
+import { undocumentedVariables, startService, type RunningService } from '@libs/core/testing';
+import { environment } from './environment';
 import { catalogDocumentation } from '@libs/demo/catalog';
-import { startService, type RunningService } from '@libs/core/testing';
 
 describe('catalog-api over HTTP', () => {
   let service: RunningService;
@@ -154,5 +156,11 @@ describe('catalog-api over HTTP', () => {
     expect(openApi.components.securitySchemes).toEqual({
       'catalog-token': expect.objectContaining({ type: 'http', scheme: 'bearer' }),
     });
+  });
+});
+
+describe('its environment', () => {
+  it('is listed in .env.example, every variable with its default', () => {
+    expect(undocumentedVariables({ ...commonEnvironment, ...environment })).toEqual([]);
   });
 });

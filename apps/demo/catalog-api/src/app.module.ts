@@ -1,15 +1,10 @@
 import { Module } from '@nestjs/common';
-import { configurationModule, portVariable } from '@libs/core/config';
-import { DemoCatalogModule, catalogEnvironment } from '@libs/demo/catalog';
+import { configurationModule } from '@libs/core/config';
+import { DemoCatalogModule } from '@libs/demo/catalog';
 import { loggingModule } from '@libs/core/http';
-
-export const CATALOG_API_PORT = 'CATALOG_API_PORT';
+import { environment } from './environment';
 
 @Module({
-  imports: [
-    configurationModule({ [CATALOG_API_PORT]: portVariable(3010), ...catalogEnvironment }),
-    loggingModule('catalog-api'),
-    DemoCatalogModule,
-  ],
+  imports: [configurationModule(environment), loggingModule('catalog-api'), DemoCatalogModule],
 })
 export class AppModule {}

@@ -1,6 +1,7 @@
 import { catalogDocumentation } from '@libs/demo/catalog';
 import { bootstrapService } from '@libs/core/http';
-import { AppModule, CATALOG_API_PORT } from './app.module';
+import { AppModule } from './app.module';
+import { CATALOG_API_PORT } from './environment';
 
 void bootstrapService(AppModule, CATALOG_API_PORT, {
   title: 'catalog-api',

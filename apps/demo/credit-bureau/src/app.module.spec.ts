@@ -1,6 +1,8 @@
+import { commonEnvironment } from '@libs/core/config';
+import { undocumentedVariables, startService, type RunningService } from '@libs/core/testing';
+import { environment } from './environment';
 import { ConfigService } from '@nestjs/config';
 import { creditBureauDocumentation } from '@libs/demo/credit-bureau';
-import { startService, type RunningService } from '@libs/core/testing';
 
 describe('credit-bureau over HTTP, with the default configuration', () => {
   let service: RunningService;
@@ -37,5 +39,11 @@ describe('credit-bureau over HTTP, with the default configuration', () => {
       components: { securitySchemes?: Record<string, unknown> };
     };
     expect(Object.keys(openApi.components.securitySchemes ?? {})).toEqual(['credit-bureau-api-key']);
+  });
+});
+
+describe('its environment', () => {
+  it('is listed in .env.example, every variable with its default', () => {
+    expect(undocumentedVariables({ ...commonEnvironment, ...environment })).toEqual([]);
   });
 });

@@ -1,15 +1,10 @@
 import { Module } from '@nestjs/common';
-import { configurationModule, portVariable } from '@libs/core/config';
-import { DemoCreditBureauModule, creditBureauEnvironment } from '@libs/demo/credit-bureau';
+import { configurationModule } from '@libs/core/config';
+import { DemoCreditBureauModule } from '@libs/demo/credit-bureau';
 import { loggingModule } from '@libs/core/http';
-
-export const CREDIT_BUREAU_PORT = 'CREDIT_BUREAU_PORT';
+import { environment } from './environment';
 
 @Module({
-  imports: [
-    configurationModule({ [CREDIT_BUREAU_PORT]: portVariable(3020), ...creditBureauEnvironment }),
-    loggingModule('credit-bureau'),
-    DemoCreditBureauModule,
-  ],
+  imports: [configurationModule(environment), loggingModule('credit-bureau'), DemoCreditBureauModule],
 })
 export class AppModule {}

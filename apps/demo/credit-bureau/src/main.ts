@@ -1,6 +1,7 @@
 import { creditBureauDocumentation } from '@libs/demo/credit-bureau';
 import { bootstrapService } from '@libs/core/http';
-import { AppModule, CREDIT_BUREAU_PORT } from './app.module';
+import { AppModule } from './app.module';
+import { CREDIT_BUREAU_PORT } from './environment';
 
 void bootstrapService(AppModule, CREDIT_BUREAU_PORT, {
   title: 'credit-bureau',

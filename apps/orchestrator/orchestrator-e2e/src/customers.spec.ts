@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunningApp, startApp, stopApps } from './support/apps';
 import { seedDemoDatabase } from './support/customers';
-import { startOrchestratorFor, type ExecutionRecord } from './support/engine';
+import { RECORD_HEADERS, startOrchestratorFor, type ExecutionRecord } from './support/engine';
 import { getJson, postJson } from './support/http';
 
 /** The instant the feature server counts days_since_last_purchase to, for answers that never change. */
@@ -155,9 +155,11 @@ describe('the customer examples: database, feature server, model service and cre
       const { status, body } = await postJson<{
         customers: Record<string, unknown>[];
         _meta: { sources: ExecutionRecord['sources'] };
-      }>(`${orchestrator.url}/customers/features?_trace=true`, {
-        customer_ids: ['cus-1002', 'cus-9999', 'cus-1001'],
-      });
+      }>(
+        `${orchestrator.url}/customers/features?_trace=true`,
+        { customer_ids: ['cus-1002', 'cus-9999', 'cus-1001'] },
+        RECORD_HEADERS,
+      );
 
       expect(status).toBe(200);
       expect(body.customers.map((row) => row['customer_id'])).toEqual(['cus-1002', 'cus-9999', 'cus-1001']);
@@ -350,7 +352,10 @@ describe('the customer examples: database, feature server, model service and cre
       expect(body.features).toBeNull();
       expect(body.profile.id).toBe('cus-1001');
       const executionId = headers.get('x-execution-id');
-      const record = await getJson<ExecutionRecord>(`${isolated.url}/executions/${executionId}`);
+      const record = await getJson<ExecutionRecord>(
+        `${isolated.url}/executions/${executionId}`,
+        RECORD_HEADERS,
+      );
       expect(record.body).toMatchObject({ status: 'degraded', degraded: ['features'] });
     });
   });

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { RunningApp, startApp, stopApps } from './support/apps';
-import { type ExecutionRecord, startOrchestratorFor } from './support/engine';
+import { RECORD_HEADERS, type ExecutionRecord, startOrchestratorFor } from './support/engine';
 import { getJson } from './support/http';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -45,7 +45,10 @@ describe('execution records shared by two orchestrator replicas through Redis', 
     expect(served.status).toBe(200);
     const executionId = served.headers.get('x-execution-id');
 
-    const { status, body } = await getJson<ExecutionRecord>(`${replicaB.url}/executions/${executionId}`);
+    const { status, body } = await getJson<ExecutionRecord>(
+      `${replicaB.url}/executions/${executionId}`,
+      RECORD_HEADERS,
+    );
 
     expect(status).toBe(200);
     expect(body).toMatchObject({
@@ -67,6 +70,7 @@ describe('execution records shared by two orchestrator replicas through Redis', 
 
     const { status, body } = await getJson<{ executions: ExecutionRecord[] }>(
       `${replicaA.url}/executions?endpoint=get_product&status=failed`,
+      RECORD_HEADERS,
     );
 
     expect(status).toBe(200);

@@ -58,10 +58,11 @@ describe('what the orchestrator sends its downstream services', () => {
     expect(textService.requests[0].headers['x-request-id']).toBe(generated);
   });
 
-  it('answers 413 to an upload declaring more than UPLOAD_MAX_BYTES, without calling the transcription service', async () => {
+  it('answers 413 to an upload declaring more than UPLOAD_MAX_BYTES and its form may weigh, without calling the transcription service', async () => {
     const { status, body } = await uploadWithoutEnding(`${orchestrator.url}/analyze-audio`, {
       sentBytes: 0,
-      declaredBytes: UPLOAD_MAX_BYTES * 4,
+      // Its fields and framing may add up to 1 MiB beside the file (multipartBodyLimit).
+      declaredBytes: UPLOAD_MAX_BYTES + 1024 * 1024,
     });
 
     expect(status).toBe(413);

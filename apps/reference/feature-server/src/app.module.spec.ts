@@ -1,5 +1,7 @@
+import { commonEnvironment } from '@libs/core/config';
+import { undocumentedVariables, startService, type RunningService } from '@libs/core/testing';
+import { environment } from './environment';
 import { DEMO_MIGRATIONS, migrateAndSeed } from '@libs/demo/data';
-import { startService, type RunningService } from '@libs/core/testing';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,5 +68,11 @@ describe('feature-server over HTTP', () => {
       paths: Record<string, unknown>;
     };
     expect(Object.keys(openApi.paths).sort()).toEqual(['/get-online-features', '/health']);
+  });
+});
+
+describe('its environment', () => {
+  it('is listed in .env.example, every variable with its default', () => {
+    expect(undocumentedVariables({ ...commonEnvironment, ...environment })).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { bootstrapService } from '@libs/core/http';
-import { AppModule, FEATURE_SERVER_PORT } from './app.module';
+import { AppModule } from './app.module';
+import { FEATURE_SERVER_PORT } from './environment';
 
 void bootstrapService(AppModule, FEATURE_SERVER_PORT, {
   title: 'feature-server',

@@ -1,6 +1,8 @@
+import { commonEnvironment } from '@libs/core/config';
+import { undocumentedVariables, startService, type RunningService } from '@libs/core/testing';
+import { environment } from './environment';
 import { isInferenceRequest } from '@libs/reference/model-serving';
 import { generateDemoModels } from '@libs/reference/model-serving/testing';
-import { startService, type RunningService } from '@libs/core/testing';
 import { rmSync } from 'node:fs';
 
 describe('model-service over HTTP', () => {
@@ -59,5 +61,11 @@ describe('model-service over HTTP', () => {
     expect(Object.keys(openApi.paths)).toEqual(
       expect.arrayContaining(['/v2/health/ready', '/v2/models/{name}', '/v2/models/{name}/infer', '/health']),
     );
+  });
+});
+
+describe('its environment', () => {
+  it('is listed in .env.example, every variable with its default', () => {
+    expect(undocumentedVariables({ ...commonEnvironment, ...environment })).toEqual([]);
   });
 });

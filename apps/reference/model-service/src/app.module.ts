@@ -1,15 +1,10 @@
 import { Module } from '@nestjs/common';
-import { configurationModule, portVariable } from '@libs/core/config';
+import { configurationModule } from '@libs/core/config';
 import { loggingModule } from '@libs/core/http';
-import { ModelServingModule, modelServingEnvironment } from '@libs/reference/model-serving';
-
-export const MODEL_SERVICE_PORT = 'MODEL_SERVICE_PORT';
+import { ModelServingModule } from '@libs/reference/model-serving';
+import { environment } from './environment';
 
 @Module({
-  imports: [
-    configurationModule({ [MODEL_SERVICE_PORT]: portVariable(3003), ...modelServingEnvironment }),
-    loggingModule('model-service'),
-    ModelServingModule,
-  ],
+  imports: [configurationModule(environment), loggingModule('model-service'), ModelServingModule],
 })
 export class AppModule {}

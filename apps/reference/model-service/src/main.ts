@@ -1,6 +1,7 @@
 import { bootstrapService } from '@libs/core/http';
 import { isInferenceRequest } from '@libs/reference/model-serving';
-import { AppModule, MODEL_SERVICE_PORT } from './app.module';
+import { AppModule } from './app.module';
+import { MODEL_SERVICE_PORT } from './environment';
 
 void bootstrapService(AppModule, MODEL_SERVICE_PORT, {
   title: 'model-service',

@@ -1,4 +1,6 @@
-import { startService, type RunningService } from '@libs/core/testing';
+import { commonEnvironment } from '@libs/core/config';
+import { undocumentedVariables, startService, type RunningService } from '@libs/core/testing';
+import { environment } from './environment';
 
 describe('text-service over HTTP', () => {
   let service: RunningService;
@@ -30,5 +32,11 @@ describe('text-service over HTTP', () => {
       paths: Record<string, unknown>;
     };
     expect(Object.keys(openApi.paths).sort()).toEqual(['/analyze', '/health']);
+  });
+});
+
+describe('its environment', () => {
+  it('is listed in .env.example, every variable with its default', () => {
+    expect(undocumentedVariables({ ...commonEnvironment, ...environment })).toEqual([]);
   });
 });

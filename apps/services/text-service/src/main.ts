@@ -1,5 +1,6 @@
 import { bootstrapService } from '@libs/core/http';
-import { AppModule, TEXT_SERVICE_PORT } from './app.module';
+import { AppModule } from './app.module';
+import { TEXT_SERVICE_PORT } from './environment';
 
 void bootstrapService(AppModule, TEXT_SERVICE_PORT, {
   title: 'text-service',

@@ -1,4 +1,6 @@
-import { startService, type RunningService } from '@libs/core/testing';
+import { commonEnvironment } from '@libs/core/config';
+import { undocumentedVariables, startService, type RunningService } from '@libs/core/testing';
+import { environment } from './environment';
 
 describe('transcription-service over HTTP', () => {
   let service: RunningService;
@@ -36,5 +38,11 @@ describe('transcription-service over HTTP', () => {
         code: null,
       },
     });
+  });
+});
+
+describe('its environment', () => {
+  it('is listed in .env.example, every variable with its default', () => {
+    expect(undocumentedVariables({ ...commonEnvironment, ...environment })).toEqual([]);
   });
 });

@@ -1,15 +1,10 @@
 import { Module } from '@nestjs/common';
-import { configurationModule, portVariable } from '@libs/core/config';
+import { configurationModule } from '@libs/core/config';
 import { loggingModule } from '@libs/core/http';
-import { TranscriptionModule, transcriptionEnvironment } from '@libs/services/transcription';
-
-export const TRANSCRIPTION_SERVICE_PORT = 'TRANSCRIPTION_SERVICE_PORT';
+import { TranscriptionModule } from '@libs/services/transcription';
+import { environment } from './environment';
 
 @Module({
-  imports: [
-    configurationModule({ [TRANSCRIPTION_SERVICE_PORT]: portVariable(3002), ...transcriptionEnvironment }),
-    loggingModule('transcription-service'),
-    TranscriptionModule,
-  ],
+  imports: [configurationModule(environment), loggingModule('transcription-service'), TranscriptionModule],
 })
 export class AppModule {}

@@ -1,5 +1,6 @@
 import { bootstrapService } from '@libs/core/http';
-import { AppModule, TRANSCRIPTION_SERVICE_PORT } from './app.module';
+import { AppModule } from './app.module';
+import { TRANSCRIPTION_SERVICE_PORT } from './environment';
 
 void bootstrapService(AppModule, TRANSCRIPTION_SERVICE_PORT, {
   title: 'transcription-service',

@@ -19,19 +19,20 @@ describe('audio formats', () => {
     expect(AUDIO_SIGNATURE_BYTES).toBeGreaterThanOrEqual(12);
   });
 
-  it('takes audio bytes whatever they are called, and an audio name and type whatever the bytes', () => {
+  it('takes audio bytes whatever they are called or declared to be', () => {
     expect(
       whyNotTranscribable({ filename: 'x.bin', mimeType: 'text/plain', head: head('OggS') }),
     ).toBeUndefined();
     expect(
-      whyNotTranscribable({ filename: 'a.WAV', mimeType: 'audio/x-wav', head: head('....') }),
-    ).toBeUndefined();
-    expect(
-      whyNotTranscribable({ filename: 'a.m4a', mimeType: 'application/octet-stream', head: head('....') }),
+      whyNotTranscribable({
+        filename: 'blob',
+        mimeType: 'application/octet-stream',
+        head: head([0x1a, 0x45, 0xdf, 0xa3]),
+      }),
     ).toBeUndefined();
   });
 
-  it('refuses text, whatever it is called, with a reason naming the file and the formats', () => {
+  it('refuses what is not audio, whatever it is called or declared, with a reason naming the file and the formats', () => {
     const reason = whyNotTranscribable({
       filename: 'notes.txt',
       mimeType: 'text/plain',
@@ -39,7 +40,10 @@ describe('audio formats', () => {
     });
     expect(reason).toMatch(/^notes\.txt \(text\/plain\) is not audio .*wav/);
     expect(
-      whyNotTranscribable({ filename: 'a.wav', mimeType: 'text/plain', head: head('hello') }),
+      whyNotTranscribable({ filename: 'a.wav', mimeType: 'audio/wav', head: head('hello') }),
+    ).toBeDefined();
+    expect(
+      whyNotTranscribable({ filename: 'a.m4a', mimeType: 'audio/mp4', head: head('....') }),
     ).toBeDefined();
     expect(
       whyNotTranscribable({ filename: 'blob', mimeType: 'audio/webm', head: head('hello') }),

@@ -17,9 +17,6 @@ export const TRANSCRIBABLE_EXTENSIONS = [
   'webm',
 ] as const;
 
-/** Declared types of those formats; `application/octet-stream` is what clients send when they do not know. */
-const AUDIO_MIME_TYPE = /^(audio\/[\w.+-]+|video\/(mp4|mpeg|webm|ogg)|application\/(ogg|octet-stream))$/i;
-
 /** How many bytes of a file `sniffAudioFormat` needs. */
 export const AUDIO_SIGNATURE_BYTES = 12;
 
@@ -55,14 +52,12 @@ export interface AudioFileHead {
 }
 
 /**
- * Why a file is not audio the transcription API takes, or undefined when it is: its bytes say it
- * is audio, or its extension is one of the formats and its declared type is audio (or unknown).
+ * Why a file is not audio the transcription API takes, or undefined when it is. Every format it
+ * takes begins with bytes of its own, so the bytes decide, whatever the file is called or
+ * declared to be: text named `a.wav` is refused, a WAV named `recording.bin` taken.
  */
 export function whyNotTranscribable({ filename, mimeType, head }: AudioFileHead): string | undefined {
   if (sniffAudioFormat(head)) return undefined;
-  const extension = /\.([^./\\]+)$/.exec(filename)?.[1]?.toLowerCase() ?? '';
-  const knownExtension = (TRANSCRIBABLE_EXTENSIONS as readonly string[]).includes(extension);
-  if (knownExtension && AUDIO_MIME_TYPE.test(mimeType)) return undefined;
   return (
     `${filename || 'The file'} (${mimeType || 'no type'}) is not audio the transcription service takes: ` +
     `send ${TRANSCRIBABLE_EXTENSIONS.join(', ')}`

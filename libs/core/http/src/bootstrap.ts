@@ -9,6 +9,7 @@ import { REQUEST_BODY_MAX_BYTES } from '@libs/core/config';
 import { ErrorEnvelopeDto } from './error-envelope';
 import { ErrorEnvelopeFilter } from './error-envelope.filter';
 import { mountRequestEntry } from './request-entry';
+import { noteShutdownSignal } from './shutdown-signal';
 import { createValidationPipe } from './validation';
 
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -117,13 +118,15 @@ export async function bootstrapService(
 
 function exitAfterShutdownTimeout(shutdownTimeoutMs: number): void {
   for (const signal of SHUTDOWN_SIGNALS) {
-    process.once(signal, () =>
+    // Registered before Nest's own shutdown hooks, so that readiness knows before they run.
+    process.once(signal, () => {
+      noteShutdownSignal();
       setTimeout(() => {
         new NestLogger('Shutdown').error(
           `in-flight requests still running after ${shutdownTimeoutMs} ms; exiting`,
         );
         process.exit(1);
-      }, shutdownTimeoutMs).unref(),
-    );
+      }, shutdownTimeoutMs).unref();
+    });
   }
 }

@@ -23,16 +23,23 @@ export class DownstreamError extends Error {
    * never for the client, whose `message` is in the orchestrator's own words.
    */
   readonly detail?: string;
+  /**
+   * Whether trying again may succeed: a refused connection, a timeout or a 5xx may pass, the
+   * downstream refusing the orchestrator's credentials, asking it to slow down or answering too
+   * much will not. A rejection (the caller's 4xx) never is.
+   */
+  readonly retryable: boolean;
 
   constructor(
     readonly source: string,
     readonly kind: DownstreamFailureKind,
     message: string,
-    options: { downstreamStatus?: number; cause?: unknown; detail?: string } = {},
+    options: { downstreamStatus?: number; cause?: unknown; detail?: string; retryable?: boolean } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'DownstreamError';
     if (options.detail) this.detail = options.detail;
+    this.retryable = kind !== 'rejected' && (options.retryable ?? true);
     this.status =
       kind === 'rejected' ? (options.downstreamStatus ?? HttpStatus.BAD_REQUEST) : STATUS_BY_KIND[kind];
   }

@@ -20,11 +20,19 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const envelope = this.toEnvelope(exception, requestIdOf(req));
 
-    if (envelope.statusCode >= 500) {
-      this.logger.error(
-        { err: exception, source: envelope.source, statusCode: envelope.statusCode },
+    if (exception instanceof DownstreamError) {
+      // An expected failure of a downstream: what it said, not a stack of the orchestrator's.
+      this.logger.warn(
+        {
+          source: exception.source,
+          kind: exception.kind,
+          statusCode: envelope.statusCode,
+          detail: exception.detail,
+        },
         envelope.message,
       );
+    } else if (envelope.statusCode >= 500) {
+      this.logger.error({ err: exception, statusCode: envelope.statusCode }, envelope.message);
     }
     if (res.headersSent) {
       // A streamed answer already began: the only honest signal left is to cut it.

@@ -17,3 +17,4 @@ export {
 export { type BodyLimits } from './request-entry';
 export { ACCESS_LOG } from './logging.module';
 export { maskSecrets } from './secret-mask';
+export { shutdownSignalled } from './shutdown-signal';

@@ -97,5 +97,9 @@ function accessLog(
     },
     customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
       error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    // A 5xx answer is one line like any other: its cause was logged where it happened (the
+    // downstream's attempt, the error filter), not again as pino-http's stand-in error.
+    customErrorObject: (_req, _res, error, line: Record<string, unknown>) =>
+      error.message.startsWith('failed with status code') ? { ...line, err: undefined } : line,
   }) as AccessLogMiddleware;
 }

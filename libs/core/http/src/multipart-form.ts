@@ -23,7 +23,7 @@ export interface MultipartLimits {
   fileMaxBytes: number;
   /** The fields that may hold a file; a file in any other field is a 400. */
   fileFields: readonly string[];
-  /** Text fields (default 32) and the bytes of each (default 64 KiB). */
+  /** Text fields (default 16) and the bytes of each (default 60 KiB). */
   maxFields?: number;
   fieldMaxBytes?: number;
   /** Why a file may not be taken (a 415 with that reason), or undefined to take it. */
@@ -36,18 +36,24 @@ export type FormPart =
   | { kind: 'field'; name: string; value: string }
   | { kind: 'file'; name: string; filename: string; mimeType: string; stream: Readable };
 
+const DEFAULT_MAX_FIELDS = 16;
+const DEFAULT_FIELD_MAX_BYTES = 60 * 1024;
+/** A part's boundary line and headers, generously. */
+const PART_OVERHEAD_BYTES = 1024;
+
 /**
- * What a form may weigh besides its file: its text fields and the multipart framing. A body
- * whose Content-Length is over a file's limit plus this is refused before a byte of it is read;
- * one in between is read, and its file counted as it streams.
+ * The largest Content-Length a form is read with: its file's limit, plus what its fields may
+ * weigh and the framing of every part (with the default field limits, under 1 MiB). A body
+ * declared over it is refused before a byte of it is read; one under it is read, and its file
+ * counted as it streams.
  */
-const FORM_ALLOWANCE_BYTES = 1024 * 1024;
+export function multipartBodyLimit(
+  fileMaxBytes: number,
+  { maxFields = DEFAULT_MAX_FIELDS, fieldMaxBytes = DEFAULT_FIELD_MAX_BYTES }: Partial<MultipartLimits> = {},
+): number {
+  return fileMaxBytes + maxFields * (fieldMaxBytes + PART_OVERHEAD_BYTES) + 2 * PART_OVERHEAD_BYTES;
+}
 
-/** The largest Content-Length a form whose file may weigh `fileMaxBytes` is read with. */
-export const multipartBodyLimit = (fileMaxBytes: number): number => fileMaxBytes + FORM_ALLOWANCE_BYTES;
-
-const DEFAULT_MAX_FIELDS = 32;
-const DEFAULT_FIELD_MAX_BYTES = 64 * 1024;
 const DEFAULT_HEAD_BYTES = 16;
 /** A part's headers: Content-Disposition and Content-Type, and a few to spare. */
 const MAX_HEADER_PAIRS = 8;
@@ -106,7 +112,7 @@ export class MultipartForm {
       throw new UnsupportedMediaTypeException('Send a multipart/form-data body');
     }
     const declared = Number(req.headers['content-length']);
-    if (declared > multipartBodyLimit(limits.fileMaxBytes)) {
+    if (declared > multipartBodyLimit(limits.fileMaxBytes, limits)) {
       // The rest of a refused body is not read: the connection closes after the answer.
       res?.setHeader('Connection', 'close');
       throw new PayloadTooLargeException(
@@ -248,8 +254,15 @@ export class MultipartForm {
     if (this.failure) return;
     this.failure = error;
     this.req.unpipe(this.form);
-    // The client may still be sending: it reads the answer once the connection closes.
-    if (this.res && !this.res.headersSent && !this.req.complete) this.res.setHeader('Connection', 'close');
+    // The rest of a body no longer than the form may be is read and dropped, so that the client,
+    // which may still be sending it, reads the answer on an open connection (closing a socket
+    // with unread data resets it, and the answer is lost); a chunked one, of unknown length, is
+    // cut instead.
+    const declared = Number(this.req.headers['content-length']);
+    const drainable = declared <= multipartBodyLimit(this.limits.fileMaxBytes, this.limits);
+    if (this.res && !this.res.headersSent && !this.req.complete && !drainable) {
+      this.res.setHeader('Connection', 'close');
+    }
     this.req.resume();
     this.file?.destroy(error);
     for (const waiter of this.waiting.splice(0)) waiter.reject(error);

@@ -43,6 +43,7 @@ export function mountRequestEntry(
   app.use(accessLog);
   app.use(helmet({ contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } }));
   app.enableCors(corsOptions(config.get<string>('CORS_ORIGINS', '')));
+  app.use(answerPreflight);
   // A route that reads its own body bounds it itself.
   const bounded = (req: IncomingMessage) => !readsOwnBody?.(req);
   app.use(refuseUnreadableRequests(limits, bounded));
@@ -102,6 +103,18 @@ function corsOptions(origins: string) {
     exposedHeaders: ['X-Request-ID', 'X-Execution-Id', 'X-Degraded-Sources', 'X-Config-Version'],
     maxAge: 600,
   };
+}
+
+/**
+ * A preflight that CORS did not answer (it is off, or the origin is not allowed) is answered all
+ * the same, without an allow header, so the browser refuses the call plainly instead of meeting
+ * a 404.
+ */
+function answerPreflight(req: IncomingMessage, res: ServerResponse, next: Next): void {
+  if (req.method !== 'OPTIONS' || !req.headers['access-control-request-method']) return next();
+  res.statusCode = 204;
+  res.setHeader('Content-Length', '0');
+  res.end();
 }
 
 function refuseUnreadableRequests(limits: BodyLimits, bounded: (req: IncomingMessage) => boolean) {

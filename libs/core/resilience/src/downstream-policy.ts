@@ -39,8 +39,12 @@ export interface CallOptions {
   idempotent: boolean;
 }
 
-const isTransient = (error: unknown) =>
+/** A failure of the downstream itself, which its circuit breaker counts. */
+const isDownstreamFault = (error: unknown) =>
   error instanceof TaskCancelledError || (error instanceof DownstreamError && error.kind !== 'rejected');
+/** A failure that may pass if the call is made again. */
+const isRetryable = (error: unknown) =>
+  error instanceof TaskCancelledError || (error instanceof DownstreamError && error.retryable);
 
 /** The whole call's budget ran out: the error carries which deadline, for the message. */
 class CallDeadlineError extends Error {}
@@ -59,11 +63,11 @@ export class DownstreamPolicy {
     readonly options: ResilienceOptions,
   ) {
     const attemptDeadline = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
-    const breaker = circuitBreaker(handleWhen(isTransient), {
+    const breaker = circuitBreaker(handleWhen(isDownstreamFault), {
       halfOpenAfter: options.breakerResetMs,
       breaker: new ConsecutiveBreaker(options.breakerThreshold),
     });
-    const retries = retry(handleWhen(isTransient), {
+    const retries = retry(handleWhen(isRetryable), {
       maxAttempts: options.retries,
       backoff: new ExponentialBackoff({
         initialDelay: options.retryBaseDelayMs,

@@ -57,6 +57,9 @@ export class DownstreamClient {
           baseURL: this.config.url,
           // axios counts the answer as it arrives and destroys the connection past the limit.
           maxContentLength: this.config.responseMaxBytes,
+          // Parsed strictly, inside the attempt: a body that is not the JSON it claims to be is a
+          // failure of this attempt (retried like a 5xx), not a string handed on.
+          responseType: request.responseType ?? 'json',
           signal,
           headers: {
             ...request.headers,

@@ -71,11 +71,15 @@ export function toDownstreamError(source: string, error: unknown): DownstreamErr
         source,
         'bad-gateway',
         `${source} refused the orchestrator's credentials (HTTP ${status})`,
-        options,
+        { ...options, retryable: false },
       );
     }
     if (status === 429) {
-      return new DownstreamError(source, 'unavailable', `${source} is overloaded (HTTP 429)`, options);
+      // Asked to slow down: trying again at once would only add to the load.
+      return new DownstreamError(source, 'unavailable', `${source} is overloaded (HTTP 429)`, {
+        ...options,
+        retryable: false,
+      });
     }
     return new DownstreamError(source, 'rejected', `${source} rejected the request (HTTP ${status})`, {
       ...options,
@@ -91,12 +95,10 @@ export function toDownstreamError(source: string, error: unknown): DownstreamErr
   }
   const exceeded = /maxContentLength size of (\d+) exceeded/.exec(failure.message ?? '');
   if (exceeded) {
-    return new DownstreamError(
-      source,
-      'bad-gateway',
-      `${source} answered more than ${exceeded[1]} bytes`,
-      options,
-    );
+    return new DownstreamError(source, 'bad-gateway', `${source} answered more than ${exceeded[1]} bytes`, {
+      ...options,
+      retryable: false,
+    });
   }
   if (isUnparseable(error)) {
     return new DownstreamError(

@@ -6,3 +6,4 @@ export { timedFetch, type TimedAnswer } from './timed-fetch';
 export { LOCAL_POSTGRES, scratchPostgresDatabase, type ScratchDatabase } from './scratch-postgres';
 export { WORKSPACE_ROOT } from './workspace-root';
 export { StandInService, type ReceivedRequest } from './stand-in-service';
+export { undocumentedVariables } from './env-example';

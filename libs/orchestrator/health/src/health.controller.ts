@@ -21,6 +21,7 @@ import { FeastHealthIndicator } from '@libs/orchestrator/backends/feast';
 import { ModelHealthIndicator } from '@libs/orchestrator/backends/model';
 import { TextHealthIndicator } from '@libs/orchestrator/backends/text';
 import { ConfigService } from '@nestjs/config';
+import { shutdownSignalled } from '@libs/core/http';
 import type { Response } from 'express';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigurationSummary } from './configuration.summary';
@@ -81,7 +82,7 @@ export class HealthController implements BeforeApplicationShutdown {
     description: 'A required downstream service is down, or the orchestrator is shutting down',
   })
   async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
-    if (this.shuttingDown) {
+    if (this.shuttingDown || shutdownSignalled()) {
       res.status(HttpStatus.SERVICE_UNAVAILABLE);
       return { status: 'shutting_down', info: {}, error: {}, details: {} };
     }

@@ -6,6 +6,7 @@ import { StandInService } from '@libs/core/testing';
 import { multipart, post, startRouting, until, type FormPart } from './routing.test-harness';
 
 const UPLOAD_MAX_BYTES = 64 * 1024;
+const WAV_SIGNATURE = Buffer.from('RIFF\0\0\0\0WAVE', 'latin1');
 
 const transcript = {
   task: 'transcribe',
@@ -43,9 +44,10 @@ describe('POST /analyze-audio', () => {
     textService.answer = () => ({ status: 200, body: analysis });
   });
 
+  // Audio is known by its first bytes: each file begins as a WAV does, whatever follows.
   const audioPart = (bytes: Buffer, filename = 'speech.wav', contentType = 'audio/wav'): FormPart => ({
     name: 'file',
-    value: bytes,
+    value: Buffer.concat([WAV_SIGNATURE, bytes.subarray(WAV_SIGNATURE.length)]),
     filename,
     contentType,
   });
@@ -61,8 +63,8 @@ describe('POST /analyze-audio', () => {
   };
 
   it('streams the file to the transcription service and answers with its transcription', async () => {
-    const audio = randomBytes(40_000);
-    const answer = await upload([{ name: 'language', value: 'es' }, audioPart(audio)], '', { chunked: true });
+    const file = audioPart(randomBytes(40_000));
+    const answer = await upload([{ name: 'language', value: 'es' }, file], '', { chunked: true });
 
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({
@@ -77,7 +79,7 @@ describe('POST /analyze-audio', () => {
     expect(sent.url).toBe('/v1/audio/transcriptions');
     expect(sent.headers['transfer-encoding']).toBe('chunked');
     expect(sent.headers['x-request-id']).toBe('req-audio');
-    expect(sent.body.includes(audio)).toBe(true);
+    expect(sent.body.includes(file.value as Buffer)).toBe(true);
     expect(sent.body.toString('latin1')).toMatch(/name="language"\r\n\r\nes\r\n/);
     expect(textService.requests).toHaveLength(0);
   });
@@ -112,7 +114,9 @@ describe('POST /analyze-audio', () => {
   });
 
   it('refuses a file that is not audio with 415, without calling the transcription service', async () => {
-    const answer = await upload([audioPart(Buffer.from('shopping list'), 'notes.txt', 'text/plain')]);
+    const answer = await upload([
+      { name: 'file', value: Buffer.from('shopping list'), filename: 'notes.txt', contentType: 'text/plain' },
+    ]);
     expect(answer.status).toBe(415);
     expect(answer.body.message).toContain('notes.txt');
     expect(transcriptionService.requests).toHaveLength(0);

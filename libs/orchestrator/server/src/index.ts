@@ -1,1 +1,2 @@
-export { ORCHESTRATOR_PORT, OrchestratorModule, bootstrapOrchestrator } from './orchestrator.module';
+export { OrchestratorModule, bootstrapOrchestrator } from './orchestrator.module';
+export { ORCHESTRATOR_PORT, orchestratorEnvironment } from './orchestrator.environment';

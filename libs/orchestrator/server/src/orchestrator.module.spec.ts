@@ -1,5 +1,13 @@
+import { commonEnvironment } from '@libs/core/config';
+import {
+  undocumentedVariables,
+  WORKSPACE_ROOT,
+  startService,
+  type RunningService,
+  unusedPortUrl,
+} from '@libs/core/testing';
+import { orchestratorEnvironment } from './orchestrator.environment';
 import { EndpointDocumentation } from '@libs/orchestrator/engine';
-import { WORKSPACE_ROOT, startService, type RunningService, unusedPortUrl } from '@libs/core/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,5 +112,11 @@ describe('orchestrator over HTTP, its services down', () => {
     });
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ statusCode: 503, source: 'text-service' });
+  });
+});
+
+describe('its environment', () => {
+  it('is listed in .env.example, every variable with its default', () => {
+    expect(undocumentedVariables({ ...commonEnvironment, ...orchestratorEnvironment })).toEqual([]);
   });
 });

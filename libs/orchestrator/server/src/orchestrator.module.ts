@@ -1,23 +1,17 @@
 import { Module, type Type } from '@nestjs/common';
 import { ApiModule } from '@libs/orchestrator/backends/api';
-import { AudioModule, audioEnvironment } from '@libs/orchestrator/backends/audio';
-import { DatabaseModule, databaseEnvironment } from '@libs/orchestrator/backends/database';
-import { FeastModule, feastEnvironment } from '@libs/orchestrator/backends/feast';
-import { ModelModule, modelEnvironment } from '@libs/orchestrator/backends/model';
-import { TextModule, textEnvironment } from '@libs/orchestrator/backends/text';
+import { AudioModule } from '@libs/orchestrator/backends/audio';
+import { DatabaseModule } from '@libs/orchestrator/backends/database';
+import { FeastModule } from '@libs/orchestrator/backends/feast';
+import { ModelModule } from '@libs/orchestrator/backends/model';
+import { TextModule } from '@libs/orchestrator/backends/text';
 import { CompositesModule } from '@libs/orchestrator/composites';
-import { configurationModule, portVariable } from '@libs/core/config';
-import {
-  EndpointDocumentation,
-  EngineModule,
-  engineEnvironment,
-  executionTrackingEnvironment,
-} from '@libs/orchestrator/engine';
+import { configurationModule } from '@libs/core/config';
+import { EndpointDocumentation, EngineModule } from '@libs/orchestrator/engine';
 import { bootstrapService, loggingModule } from '@libs/core/http';
 import { HealthModule } from '@libs/orchestrator/health';
-import { RoutingModule, routingEnvironment } from '@libs/orchestrator/routing';
-
-export const ORCHESTRATOR_PORT = 'ORCHESTRATOR_PORT';
+import { RoutingModule } from '@libs/orchestrator/routing';
+import { ORCHESTRATOR_PORT, orchestratorEnvironment } from './orchestrator.environment';
 
 /**
  * The orchestrator: its environment validated once, the backends, the routes to the internal
@@ -25,17 +19,7 @@ export const ORCHESTRATOR_PORT = 'ORCHESTRATOR_PORT';
  */
 @Module({
   imports: [
-    configurationModule({
-      [ORCHESTRATOR_PORT]: portVariable(3000),
-      ...textEnvironment,
-      ...audioEnvironment,
-      ...databaseEnvironment,
-      ...feastEnvironment,
-      ...modelEnvironment,
-      ...routingEnvironment,
-      ...engineEnvironment,
-      ...executionTrackingEnvironment,
-    }),
+    configurationModule(orchestratorEnvironment),
     loggingModule('orchestrator'),
     TextModule,
     AudioModule,

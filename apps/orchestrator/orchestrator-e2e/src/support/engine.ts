@@ -10,6 +10,8 @@ export const EXAMPLE_CONFIG_DIR = join(WORKSPACE_ROOT, 'config');
 
 export const ADMIN_TOKEN = 'e2e-admin-token';
 const ADMIN_HEADERS = { authorization: `Bearer ${ADMIN_TOKEN}` };
+/** What reads execution records and traces: the admin token does. */
+export const RECORD_HEADERS = ADMIN_HEADERS;
 
 /** What the engine records of one source in an execution (`GET /executions/:id`, `?_trace=true`). */
 export interface SourceTrace {

@@ -39,7 +39,8 @@ type Scope = Readonly<Record<string, unknown>>;
 /** Calls the adapter for one attempt, given the call without its params. */
 type Invoke = (call: Omit<SourceCall, 'params'>) => Observable<unknown>;
 
-const isTransient = (error: DownstreamError) => error.kind !== 'rejected';
+/** A failure that may pass if the source is called again (a 5xx or a timeout, not the caller's 4xx). */
+const isTransient = (error: DownstreamError) => error.retryable;
 
 /** A failure named after the YAML source, whatever the adapter or library called it. */
 function sourceFailure(source: string, error: unknown): DownstreamError {
