@@ -10,8 +10,8 @@ cd "$(dirname "$0")/../.."
 # The command each Debian package provides, to check for it where dpkg does not exist.
 command_of() {
   case $1 in
-    pocketsphinx) echo pocketsphinx_continuous ;;
-    pocketsphinx-en-us) echo '' ;; # data only: cannot be probed without dpkg
+    pocketsphinx) echo pocketsphinx_batch ;;
+    pocketsphinx-en-us | pocketsphinx-testdata) echo '' ;; # data only: cannot be probed without dpkg
     *) echo "$1" ;;
   esac
 }

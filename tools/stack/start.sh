@@ -7,8 +7,9 @@ cd "$(dirname "$0")/../.."
 
 export NX_DAEMON=false NX_NO_CLOUD=true
 
-# espeak-ng and sox are for `npm test`, which synthesises the speech it transcribes.
-bash tools/stack/install.sh system pocketsphinx pocketsphinx-en-us ffmpeg espeak-ng sox
+# espeak-ng, sox and pocketsphinx-testdata are for `npm test`, which transcribes synthesised speech
+# and real recordings (and for `npm run bench`).
+bash tools/stack/install.sh system pocketsphinx pocketsphinx-en-us ffmpeg espeak-ng sox pocketsphinx-testdata
 bash tools/stack/install.sh npm
 npx nx run-many -t build -p orchestrator text-service transcription-service model-service feature-server \
   credit-bureau catalog-api db-seed --outputStyle=static

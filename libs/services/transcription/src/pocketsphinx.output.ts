@@ -5,63 +5,86 @@ export const SEGMENT_PAUSE_SECONDS = 0.3;
 /** A segment that runs on without a pause is cut after this many words, to keep subtitles short. */
 export const SEGMENT_MAX_WORDS = 15;
 /**
- * Posteriors are printed with six decimals: a printed 0 means "below 1e-6", and taking that
- * instead of 0 keeps the log finite.
+ * Posteriors are printed with three decimals: a printed 0 means "below 0.0005", and taking
+ * this instead of 0 keeps the log finite.
  */
-const LEAST_PRINTED_PROBABILITY = 1e-6;
+const LEAST_PRINTED_PROBABILITY = 1e-3;
 
-/** `word start end probability`, as `pocketsphinx_continuous -time yes` prints each token. */
-const TIMED_TOKEN = /^(\S+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?)$/;
-/** `<s>`, `</s>`, `<sil>` and noise words like `[NOISE]`, which are not speech. */
-const FILLER = /^(<.*>|\[.*\])$/;
-/** `read(2)`: the dictionary's second pronunciation of `read`. */
-const ALTERNATE_PRONUNCIATION = /\(\d+\)$/;
-const UTTERANCE_START = '<s>';
-const SILENCE = '<sil>';
+/** What one line of `pocketsphinx_batch`'s log (where its CTM output is sent too) says. */
+export type DecoderLine =
+  /** A recognised word of an utterance, timed from the utterance's start. */
+  | { kind: 'word'; utterance: string; word: TranscribedWord }
+  /** The last line the decoder writes about an utterance. */
+  | { kind: 'done'; utterance: string }
+  /** The decoder skipped the utterance it was at (e.g. its file could not be opened). */
+  | { kind: 'skipped'; message: string }
+  /** An error that may explain a later failure. */
+  | { kind: 'error'; message: string };
 
-export interface RecognisedSpeech {
-  segments: TranscriptSegment[];
-  words: TranscribedWord[];
+/**
+ * `uttid channel start duration word posterior`: the CTM line `-ctm` writes for each real word
+ * (fillers and `<s>`/`</s>` left out, alternate pronunciations such as `read(2)` already named
+ * by their base word).
+ */
+const CTM_WORD = /^(\S+) 1 (\d+\.\d+) (\d+\.\d+) (\S+) (\d+\.\d+)$/;
+/** `E_INFO_NOFN("%s done ----…")`, after everything else written about that utterance. */
+const UTTERANCE_DONE = /^(\S+) done -+$/;
+/** batch.c's errors for a control line it then skips without a result (`continue`). */
+const SKIPPED = /^ERROR: "batch\.c", line \d+: (.*)$/;
+const ERROR = /^(?:ERROR|FATAL|FATAL_ERROR): (.*)$/;
+
+/** Reads one line of the decoder's log; lines that say nothing of use are `undefined`. */
+export function readDecoderLine(line: string): DecoderLine | undefined {
+  const word = CTM_WORD.exec(line);
+  if (word) {
+    const [, utterance, start, duration, text, probability] = word;
+    return {
+      kind: 'word',
+      utterance,
+      word: {
+        word: text,
+        start: Number(start),
+        end: roundToFrame(Number(start) + Number(duration)),
+        // The decoder's rounding prints certainties like 1.001.
+        probability: Math.min(1, Number(probability)),
+      },
+    };
+  }
+  const done = UTTERANCE_DONE.exec(line);
+  if (done) return { kind: 'done', utterance: done[1] };
+  const skipped = SKIPPED.exec(line);
+  if (skipped) return { kind: 'skipped', message: skipped[1] };
+  const error = ERROR.exec(line);
+  return error ? { kind: 'error', message: error[1] } : undefined;
 }
 
 /**
- * Reads the word timings out of pocketsphinx's output (the hypothesis lines in between are
- * skipped) and groups the words into segments, cut where the decoder started a new utterance,
- * at a long pause, or after `SEGMENT_MAX_WORDS` words.
+ * Groups one utterance's words (timed from the start of the audio) into segments, cut at
+ * pauses of SEGMENT_PAUSE_SECONDS or more and after SEGMENT_MAX_WORDS words; ids follow on
+ * from `firstId`.
  */
-export function parseRecognition(output: string): RecognisedSpeech {
-  const words: TranscribedWord[] = [];
-  const segments: TranscriptSegment[] = [];
-  let current: TranscribedWord[] = [];
-
-  const closeSegment = () => {
-    if (current.length === 0) return;
-    segments.push(toSegment(segments.length, current));
-    current = [];
-  };
-
-  for (const line of output.split('\n')) {
-    const match = TIMED_TOKEN.exec(line.trim());
-    if (!match) continue;
-    const [, token, start, end, probability] = match;
-    if (FILLER.test(token)) {
-      const pause = Number(end) - Number(start);
-      if (token === UTTERANCE_START || (token === SILENCE && pause >= SEGMENT_PAUSE_SECONDS)) closeSegment();
-      continue;
+export function toSegments(words: readonly TranscribedWord[], firstId: number): TranscriptSegment[] {
+  const groups: TranscribedWord[][] = [];
+  for (const word of words) {
+    const current = groups.at(-1);
+    const previous = current?.at(-1);
+    if (
+      !current ||
+      !previous ||
+      word.start - previous.end >= SEGMENT_PAUSE_SECONDS ||
+      current.length === SEGMENT_MAX_WORDS
+    ) {
+      groups.push([word]);
+    } else {
+      current.push(word);
     }
-    const word = {
-      word: token.replace(ALTERNATE_PRONUNCIATION, ''),
-      start: Number(start),
-      end: Number(end),
-      // The decoder's rounding prints certainties like 1.000100.
-      probability: Math.min(1, Number(probability)),
-    };
-    words.push(word);
-    current.push(word);
-    if (current.length === SEGMENT_MAX_WORDS) closeSegment();
   }
-  closeSegment();
-  return { segments, words };
+  return groups.map((group, i) => toSegment(firstId + i, group));
+}
+
+/** Timings are whole frames (10 ms); adding two printed ones must not leave float noise. */
+export function roundToFrame(seconds: number): number {
+  return Math.round(seconds * 100) / 100;
 }
 
 function toSegment(id: number, words: TranscribedWord[]): TranscriptSegment {

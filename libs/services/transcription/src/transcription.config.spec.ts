@@ -15,7 +15,7 @@ describe('transcription configuration', () => {
       concurrency: 2,
       jobTimeoutMs: 120000,
       tmpDir: tmpdir(),
-      pocketsphinxBin: 'pocketsphinx_continuous',
+      pocketsphinxBin: 'pocketsphinx_batch',
       modelDir: '/usr/share/pocketsphinx/model/en-us',
       ffmpegBin: 'ffmpeg',
     });

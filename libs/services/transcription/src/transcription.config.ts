@@ -9,12 +9,16 @@ import { tmpdir } from 'node:os';
 export const transcriptionEnvironment = {
   /** OpenAI's own limit on an uploaded file. */
   TRANSCRIPTION_MAX_BYTES: Joi.number().integer().min(1).default(26214400),
-  /** How many files are decoded at once; each one runs an ffmpeg and a pocketsphinx process. */
+  /**
+   * How many files are decoded at once: as many warm pocketsphinx_batch processes are kept
+   * running (each holds the model, some 100 MB), and each job may run an ffmpeg besides.
+   */
   TRANSCRIPTION_CONCURRENCY: Joi.number().integer().min(1).default(2),
   TRANSCRIPTION_JOB_TIMEOUT_MS: Joi.number().integer().min(1).default(120000),
-  /** Where uploads and converted audio are kept while a request runs. */
+  /** Where uploads and converted audio are kept while a request runs, and the decoders' FIFOs. */
   TRANSCRIPTION_TMP_DIR: Joi.string().default(tmpdir()),
-  POCKETSPHINX_BIN: Joi.string().default('pocketsphinx_continuous'),
+  /** Kept running between files, which only pocketsphinx_batch can: the model loads once. */
+  POCKETSPHINX_BIN: Joi.string().default('pocketsphinx_batch'),
   POCKETSPHINX_MODEL_DIR: Joi.string().default('/usr/share/pocketsphinx/model/en-us'),
   FFMPEG_BIN: Joi.string().default('ffmpeg'),
 } satisfies Record<string, Joi.Schema>;

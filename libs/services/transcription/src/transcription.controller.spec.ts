@@ -64,11 +64,15 @@ describe('OpenAI-compatible transcription API over real HTTP', () => {
   const post = (body: FormData | string, headers: Record<string, string> = {}) =>
     fetch(`${base}/v1/audio/transcriptions`, { method: 'POST', body, headers });
 
-  async function entriesOfWorkRootOnceThereAre(count: number): Promise<number> {
-    for (let waited = 0; waited < 2000 && (await readdir(workRoot)).length !== count; waited += 20) {
+  /** The uploads and converted audio of requests; the decoders' own directories (their FIFOs) aside. */
+  const requestFiles = async () =>
+    (await readdir(workRoot)).filter((name) => !name.startsWith('pocketsphinx-decoder-')).length;
+
+  async function requestFilesOnceThereAre(count: number): Promise<number> {
+    for (let waited = 0; waited < 2000 && (await requestFiles()) !== count; waited += 20) {
       await sleep(20);
     }
-    return (await readdir(workRoot)).length;
+    return requestFiles();
   }
 
   async function expectOpenAiError(res: Response, status: number, param: string | null): Promise<string> {
@@ -206,9 +210,26 @@ describe('OpenAI-compatible transcription API over real HTTP', () => {
     req.on('error', () => undefined);
     req.write('--x\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n\r\n');
     req.write(Buffer.alloc(10_000));
-    expect(await entriesOfWorkRootOnceThereAre(1)).toBe(1);
+    expect(await requestFilesOnceThereAre(1)).toBe(1);
     req.destroy();
-    expect(await entriesOfWorkRootOnceThereAre(0)).toBe(0);
+    expect(await requestFilesOnceThereAre(0)).toBe(0);
+  });
+
+  it('reports its warm decoders in GET /health', async () => {
+    const res = await fetch(`${base}/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      details: {
+        engine: {
+          status: 'up',
+          decoders: {
+            size: transcriptionConfig().concurrency,
+            decoders: expect.any(Array),
+            exited: expect.any(Number),
+          },
+        },
+      },
+    });
   });
 
   it('lists its one model in OpenAI shape', async () => {

@@ -14,12 +14,19 @@ export class TranscriptionHealthController {
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Up while PocketSphinx, its model and ffmpeg are installed and runnable' })
+  @ApiOperation({
+    summary:
+      'Up while PocketSphinx, its model and ffmpeg are installed and runnable; lists the warm decoder processes',
+  })
   check() {
     return this.health.check([
       async () => {
         const indicator = this.indicators.check('engine');
-        const details = { model: TRANSCRIPTION_MODEL_ID, languages: SUPPORTED_LANGUAGES };
+        const details = {
+          model: TRANSCRIPTION_MODEL_ID,
+          languages: SUPPORTED_LANGUAGES,
+          decoders: this.engine.status(),
+        };
         try {
           await this.engine.verify();
           return indicator.up(details);

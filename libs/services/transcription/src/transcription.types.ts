@@ -32,4 +32,6 @@ export interface TranscribeOptions {
   language?: string;
   /** Aborts a queued or running job, e.g. when the client has gone away. */
   signal?: AbortSignal;
+  /** Receives the new segments each time an utterance has been decoded, in order. */
+  onSegments?: (segments: TranscriptSegment[]) => void;
 }
