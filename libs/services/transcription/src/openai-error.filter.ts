@@ -25,7 +25,8 @@ export class OpenAiErrorFilter implements ExceptionFilter {
   }
 }
 
-function toOpenAiError(exception: unknown): { status: number; body: OpenAiErrorDto } {
+/** The status and OpenAI's envelope for an error; anything but a TranscriptionError is an opaque 500. */
+export function toOpenAiError(exception: unknown): { status: number; body: OpenAiErrorDto } {
   if (exception instanceof TranscriptionError) {
     return {
       status: exception.status,

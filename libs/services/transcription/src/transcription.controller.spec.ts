@@ -7,11 +7,20 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RELIABLE_PHRASE, RELIABLE_WORDS, speak } from './speech.testing';
+import OpenAI, { APIError, toFile } from 'openai';
+import {
+  LONG_RECORDING,
+  RECORDED_PHRASE,
+  RELIABLE_PHRASE,
+  RELIABLE_WORDS,
+  recordingWithPause,
+  speak,
+} from './speech.testing';
 import { type TranscriptionConfig, transcriptionConfig } from './transcription.config';
 import { TranscriptionModule } from './transcription.module';
 
-const MAX_BYTES = 150_000;
+/** Room for the recordings the streaming tests send (up to 12 s of 16 kHz audio). */
+const MAX_BYTES = 400_000;
 
 interface OpenAiError {
   error: { message: string; type: string; param: string | null; code: null };
@@ -33,6 +42,8 @@ describe('OpenAI-compatible transcription API over real HTTP', () => {
   let fixtures: string;
   let workRoot: string;
   let phrase: Blob;
+  let twice: Buffer;
+  let thenLong: Buffer;
 
   beforeAll(async () => {
     fixtures = await mkdtemp(join(tmpdir(), 'api-spec-fixtures-'));
@@ -40,6 +51,8 @@ describe('OpenAI-compatible transcription API over real HTTP', () => {
     phrase = new Blob([await readFile(await speak(fixtures, 'phrase.wav', RELIABLE_PHRASE))], {
       type: 'audio/wav',
     });
+    twice = await readFile(await recordingWithPause(fixtures, 'twice.wav', 1.5));
+    thenLong = await readFile(await recordingWithPause(fixtures, 'then-long.wav', 1.5, LONG_RECORDING));
     app = await startApp({ ...transcriptionConfig(), maxBytes: MAX_BYTES, tmpDir: workRoot });
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   });
@@ -61,8 +74,8 @@ describe('OpenAI-compatible transcription API over real HTTP', () => {
     if (file) body.append('file', file.blob, file.name);
     return body;
   };
-  const post = (body: FormData | string, headers: Record<string, string> = {}) =>
-    fetch(`${base}/v1/audio/transcriptions`, { method: 'POST', body, headers });
+  const post = (body: FormData | string, headers: Record<string, string> = {}, signal?: AbortSignal) =>
+    fetch(`${base}/v1/audio/transcriptions`, { method: 'POST', body, headers, signal });
 
   /** The uploads and converted audio of requests; the decoders' own directories (their FIFOs) aside. */
   const requestFiles = async () =>
@@ -213,6 +226,135 @@ describe('OpenAI-compatible transcription API over real HTTP', () => {
     expect(await requestFilesOnceThereAre(1)).toBe(1);
     req.destroy();
     expect(await requestFilesOnceThereAre(0)).toBe(0);
+  });
+
+  describe('with stream=true', () => {
+    const openai = () => new OpenAI({ baseURL: `${base}/v1`, apiKey: 'unused', maxRetries: 0 });
+    const health = async () =>
+      (
+        (await (await fetch(`${base}/health`)).json()) as {
+          details: { engine: { decoders: { decoders: { pid: number; busy: boolean }[]; exited: number } } };
+        }
+      ).details.engine.decoders;
+
+    it('sends each utterance as a delta, then the transcript, to the official openai client', async () => {
+      const events = await openai().audio.transcriptions.create({
+        file: await toFile(twice, 'twice.wav'),
+        model: 'pocketsphinx-en-us',
+        stream: true,
+      });
+      const received = [];
+      for await (const event of events) received.push(event);
+      expect(received).toEqual([
+        { type: 'transcript.text.delta', delta: RECORDED_PHRASE },
+        { type: 'transcript.text.delta', delta: ` ${RECORDED_PHRASE}` },
+        { type: 'transcript.text.done', text: `${RECORDED_PHRASE} ${RECORDED_PHRASE}` },
+      ]);
+    });
+
+    it('answers text/event-stream, each event named by its type, for response_format text too', async () => {
+      const res = await post(
+        form(
+          { model: 'm', stream: 'true', response_format: 'text' },
+          { blob: new Blob([twice], { type: 'audio/wav' }), name: 'twice.wav' },
+        ),
+      );
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+      const body = await res.text();
+      expect(body.split('\n\n').filter(Boolean)).toEqual([
+        `event: transcript.text.delta\ndata: {"type":"transcript.text.delta","delta":"${RECORDED_PHRASE}"}`,
+        `event: transcript.text.delta\ndata: {"type":"transcript.text.delta","delta":" ${RECORDED_PHRASE}"}`,
+        `event: transcript.text.done\ndata: {"type":"transcript.text.done","text":"${RECORDED_PHRASE} ${RECORDED_PHRASE}"}`,
+      ]);
+    });
+
+    it('sends espeak-ng speech too', async () => {
+      const events = await openai().audio.transcriptions.create({
+        file: await toFile(Buffer.from(await phrase.arrayBuffer()), 'phrase.wav'),
+        model: 'whisper-1',
+        stream: true,
+      });
+      const received = [];
+      for await (const event of events) received.push(event);
+      const done = received.at(-1);
+      expect(done).toMatchObject({ type: 'transcript.text.done' });
+      expect((done as { text: string }).text.split(' ')).toEqual(expect.arrayContaining(RELIABLE_WORDS));
+    });
+
+    it.each(['srt', 'vtt', 'verbose_json'])(
+      'refuses response_format %s, which events do not carry',
+      async (format) => {
+        const res = await post(
+          form({ model: 'm', stream: 'true', response_format: format }, { blob: phrase, name: 'phrase.wav' }),
+        );
+        expect(await expectOpenAiError(res, 400, 'stream')).toMatch(/json or text/);
+      },
+    );
+
+    it('names an invalid stream value', async () => {
+      await expectOpenAiError(
+        await post(form({ model: 'm', stream: 'yes' }, { blob: phrase, name: 'phrase.wav' })),
+        400,
+        'stream',
+      );
+    });
+
+    it('answers a failure before the first event with its status, as the client expects', async () => {
+      const error = await openai()
+        .audio.transcriptions.create({
+          file: await toFile(Buffer.from('not really a wav'), 'fake.wav'),
+          model: 'm',
+          stream: true,
+        })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(APIError);
+      expect(error).toMatchObject({ status: 415, param: 'file', type: 'invalid_request_error' });
+    });
+
+    it('ends with an error event, which the client throws, when the decoder dies after the first event', async () => {
+      const events = await openai().audio.transcriptions.create({
+        file: await toFile(thenLong, 'then-long.wav'),
+        model: 'm',
+        stream: true,
+      });
+      const received: unknown[] = [];
+      const iterating = (async () => {
+        for await (const event of events) {
+          received.push(event);
+          // The second utterance, seconds of decoding, has begun: its decoder dies.
+          const busy = (await health()).decoders.find((decoder) => decoder.busy);
+          if (busy) process.kill(busy.pid, 'SIGKILL');
+        }
+      })();
+      const error = await iterating.catch((e: unknown) => e);
+      expect(received).toEqual([{ type: 'transcript.text.delta', delta: RECORDED_PHRASE }]);
+      expect(error).toBeInstanceOf(APIError);
+      expect((error as APIError).message).toMatch(/PocketSphinx stopped \(SIGKILL\)/);
+      expect((error as APIError).error).toMatchObject({ type: 'server_error', param: null, code: null });
+    });
+
+    it('stops the job of a client that goes away mid-stream', async () => {
+      const before = await health();
+      const client = new AbortController();
+      const res = await post(
+        form(
+          { model: 'm', stream: 'true' },
+          { blob: new Blob([thenLong], { type: 'audio/wav' }), name: 'then-long.wav' },
+        ),
+        {},
+        client.signal,
+      );
+      const reader = res.body?.getReader();
+      expect(new TextDecoder().decode((await reader?.read())?.value)).toContain(RECORDED_PHRASE);
+      client.abort();
+      // Its decoder is killed (and replaced): the rest of the recording is not decoded for no one.
+      for (let waited = 0; waited < 5000 && (await health()).exited === before.exited; waited += 50)
+        await sleep(50);
+      expect((await health()).exited).toBe(before.exited + 1);
+      expect(await requestFilesOnceThereAre(0)).toBe(0);
+    });
   });
 
   it('reports its warm decoders in GET /health', async () => {

@@ -1,4 +1,15 @@
-import { Controller, Get, HttpCode, HttpStatus, Post, Req, Res, UseFilters } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Logger,
+  Post,
+  Req,
+  Res,
+  StreamableFile,
+  UseFilters,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -13,18 +24,22 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { PassThrough } from 'node:stream';
 import { AudioUploadReceiver } from './audio-upload.receiver';
-import { OpenAiErrorFilter } from './openai-error.filter';
+import { OpenAiErrorFilter, toOpenAiError } from './openai-error.filter';
 import { PocketSphinxEngine, TRANSCRIPTION_MODEL_ID } from './pocketsphinx.engine';
 import {
   CreateTranscriptionDto,
   ModelListDto,
   OpenAiErrorDto,
+  TranscriptTextDeltaEventDto,
+  TranscriptTextDoneEventDto,
   TranscriptionJsonDto,
   VerboseTranscriptionDto,
   toTranscriptionRequest,
 } from './transcription.dto';
 import { InvalidTranscriptionRequestError } from './transcription.errors';
+import { type TranscriptionEvent, serverSentEvent } from './transcription.events';
 import { renderTranscription } from './transcription.formats';
 
 /** OpenAI's speech-to-text API, so that any OpenAI client can use the engine. */
@@ -33,6 +48,7 @@ import { renderTranscription } from './transcription.formats';
 @UseFilters(OpenAiErrorFilter)
 export class TranscriptionController {
   private readonly startedAt = Math.floor(Date.now() / 1000);
+  private readonly logger = new Logger('Transcription');
 
   constructor(
     private readonly uploads: AudioUploadReceiver,
@@ -44,9 +60,16 @@ export class TranscriptionController {
   @ApiOperation({ summary: 'Transcribe an audio file (OpenAI-compatible; English only)' })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: CreateTranscriptionDto })
-  @ApiExtraModels(TranscriptionJsonDto, VerboseTranscriptionDto)
+  @ApiExtraModels(
+    TranscriptionJsonDto,
+    VerboseTranscriptionDto,
+    TranscriptTextDeltaEventDto,
+    TranscriptTextDoneEventDto,
+  )
   @ApiOkResponse({
-    description: 'The transcript in the requested response_format',
+    description:
+      'The transcript in the requested response_format; with stream=true, server-sent events ' +
+      '(`data: {…}` lines), a failure after the first one as an `error` event in the OpenAI envelope',
     content: {
       'application/json': {
         schema: {
@@ -58,6 +81,14 @@ export class TranscriptionController {
       },
       'text/plain': { schema: { type: 'string', description: 'text or srt' } },
       'text/vtt': { schema: { type: 'string' } },
+      'text/event-stream': {
+        schema: {
+          oneOf: [
+            { $ref: getSchemaPath(TranscriptTextDeltaEventDto) },
+            { $ref: getSchemaPath(TranscriptTextDoneEventDto) },
+          ],
+        },
+      },
     },
   })
   @ApiBadRequestResponse({
@@ -70,8 +101,12 @@ export class TranscriptionController {
     description: 'Not multipart/form-data, or the file is not (decodable) audio',
   })
   @ApiInternalServerErrorResponse({ type: OpenAiErrorDto, description: 'The engine failed or timed out' })
-  async transcribe(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string | object> {
+  async transcribe(
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string | object | StreamableFile> {
     const upload = await this.uploads.receive(req);
+    let disposeLater = false;
     try {
       const request = toTranscriptionRequest(upload.fields);
       if (!upload.file) {
@@ -80,10 +115,21 @@ export class TranscriptionController {
           'file',
         );
       }
-      const transcription = await this.engine.transcribe(upload.file.path, {
-        language: request.language,
-        signal: abandonment(res),
-      });
+      const options = { language: request.language, signal: abandonment(res) };
+      if (request.stream) {
+        const stream = new TranscriptStream(this.logger, options.signal);
+        const transcription = this.engine
+          .transcribe(upload.file.path, {
+            ...options,
+            onSegments: (segments) => stream.delta(segments.map((s) => s.text)),
+          })
+          .finally(() => upload.dispose());
+        disposeLater = true;
+        const body = await stream.start(transcription);
+        res.setHeader('Cache-Control', 'no-cache');
+        return body;
+      }
+      const transcription = await this.engine.transcribe(upload.file.path, options);
       const rendered = renderTranscription(
         transcription,
         request.response_format,
@@ -92,7 +138,7 @@ export class TranscriptionController {
       res.type(rendered.contentType);
       return rendered.body;
     } finally {
-      await upload.dispose();
+      if (!disposeLater) await upload.dispose();
     }
   }
 
@@ -116,4 +162,58 @@ function abandonment(res: Response): AbortSignal {
     if (!res.writableFinished) controller.abort();
   });
   return controller.signal;
+}
+
+/**
+ * The server-sent events of one streamed transcription. The answer starts with the first event,
+ * so that a failure before it (audio that cannot be decoded, a dead decoder) is still answered
+ * with its status; a failure after it is sent as an `error` event, and the stream ends.
+ */
+class TranscriptStream {
+  private readonly body = new PassThrough();
+  private begin!: () => void;
+  private readonly begun = new Promise<void>((resolve) => (this.begin = resolve));
+  private deltas = 0;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly clientGone: AbortSignal,
+  ) {
+    // Destroyed when the client goes away; the job is cancelled then (see abandonment).
+    this.body.on('error', () => undefined);
+  }
+
+  /** Each text becomes a delta; all the deltas together spell the transcript. */
+  delta(texts: string[]): void {
+    for (const text of texts) {
+      this.send({ type: 'transcript.text.delta', delta: this.deltas++ === 0 ? text : ` ${text}` });
+    }
+    this.begin();
+  }
+
+  /** Resolves with the body once the first event is ready; rejects if the job fails before. */
+  async start(transcription: Promise<{ text: string }>): Promise<StreamableFile> {
+    await Promise.race([this.begun, transcription]);
+    transcription.then(
+      ({ text }) => this.end({ type: 'transcript.text.done', text }),
+      (error: unknown) => {
+        if (this.clientGone.aborted) return;
+        const { status, body } = toOpenAiError(error);
+        if (status >= HttpStatus.INTERNAL_SERVER_ERROR) {
+          this.logger.error({ err: error, statusCode: status }, body.error.message);
+        }
+        this.end({ type: 'error', ...body });
+      },
+    );
+    return new StreamableFile(this.body, { type: 'text/event-stream; charset=utf-8' });
+  }
+
+  private send(event: TranscriptionEvent): void {
+    if (!this.body.destroyed && !this.body.writableEnded) this.body.write(serverSentEvent(event));
+  }
+
+  private end(event: TranscriptionEvent): void {
+    this.send(event);
+    this.body.end();
+  }
 }

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type, plainToInstance } from 'class-transformer';
+import { Transform, Type, plainToInstance } from 'class-transformer';
 import {
   IsArray,
+  IsBoolean,
   IsIn,
   IsNotEmpty,
   IsNumber,
@@ -16,6 +17,7 @@ import { InvalidTranscriptionRequestError } from './transcription.errors';
 import {
   RESPONSE_FORMATS,
   type ResponseFormat,
+  STREAMED_FORMATS,
   TIMESTAMP_GRANULARITIES,
   type TimestampGranularity,
   type VerboseSegment,
@@ -70,6 +72,19 @@ export class CreateTranscriptionDto {
   temperature?: number;
 
   @ApiPropertyOptional({
+    type: Boolean,
+    default: false,
+    description:
+      'Answer with server-sent events, `transcript.text.delta` as each utterance is decoded, then ' +
+      '`transcript.text.done`; with response_format json or text only',
+  })
+  @IsOptional()
+  // A form field is text: only "true" and "false" are booleans.
+  @Transform(({ value }) => ({ true: true, false: false })[value as string] ?? value)
+  @IsBoolean()
+  stream?: boolean;
+
+  @ApiPropertyOptional({
     enum: TIMESTAMP_GRANULARITIES,
     isArray: true,
     description: 'With verbose_json: segment (the default) and/or word timestamps',
@@ -94,7 +109,27 @@ export function toTranscriptionRequest(fields: Record<string, string[]>): Create
     const messages = [first, ...others].flatMap((error) => Object.values(error.constraints ?? {}));
     throw new InvalidTranscriptionRequestError(messages.join('; '), first.property);
   }
+  if (
+    request.stream &&
+    !(STREAMED_FORMATS as readonly string[]).includes(request.response_format ?? 'json')
+  ) {
+    throw new InvalidTranscriptionRequestError(
+      `stream=true answers with text events: response_format must be ${STREAMED_FORMATS.join(' or ')}`,
+      'stream',
+    );
+  }
   return request;
+}
+
+export class TranscriptTextDeltaEventDto {
+  @ApiProperty({ enum: ['transcript.text.delta'] }) type!: 'transcript.text.delta';
+  @ApiProperty({ example: ' go forward', description: 'The text added; all deltas make up the transcript' })
+  delta!: string;
+}
+
+export class TranscriptTextDoneEventDto {
+  @ApiProperty({ enum: ['transcript.text.done'] }) type!: 'transcript.text.done';
+  @ApiProperty({ example: 'i want to go home go forward' }) text!: string;
 }
 
 export class TranscriptionJsonDto {

@@ -3,6 +3,8 @@ import type { TranscriptSegment, Transcription } from './transcription.types';
 
 export const RESPONSE_FORMATS = ['json', 'text', 'srt', 'verbose_json', 'vtt'] as const;
 export type ResponseFormat = (typeof RESPONSE_FORMATS)[number];
+/** The formats whose content a stream of text events carries (OpenAI streams json and text). */
+export const STREAMED_FORMATS = ['json', 'text'] as const satisfies readonly ResponseFormat[];
 export const TIMESTAMP_GRANULARITIES = ['segment', 'word'] as const;
 export type TimestampGranularity = (typeof TIMESTAMP_GRANULARITIES)[number];
 
