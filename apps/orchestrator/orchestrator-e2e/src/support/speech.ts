@@ -6,14 +6,16 @@ import { promisify } from 'node:util';
 
 /**
  * The phrase spoken by espeak-ng and the words PocketSphinx reliably hears in it. Its general
- * English model is poor with espeak's synthetic voice: "hello world" comes out as "the ah world",
- * "welcome to the world" as "welcome to the world" or "well that will" depending on how the audio
- * is resampled. This phrase comes out as "the world is a beautiful to you" through the service's
- * ffmpeg conversion (and through raw PCM or soxr resampling alike); "world" and "beautiful" are
- * the words asserted.
+ * English model is poor with espeak's synthetic voice, and the transcription service decodes each
+ * utterance whole, which hears real recordings better and this voice differently: "the world is a
+ * beautiful place" comes out as "the world it's a cubicle play", "i want to go home" as "i want to
+ * go". This phrase comes out as "well wonderful world" through the service's ffmpeg conversion;
+ * "wonderful" and "world" are the words asserted, and "wonderful" is the keyword ("world" is an
+ * English stop word) that makes the transcript positive.
  */
-export const SPOKEN_PHRASE = 'the world is a beautiful place';
-export const HEARD_WORDS = ['world', 'beautiful'];
+export const SPOKEN_PHRASE = 'what a wonderful world';
+export const HEARD_WORDS = ['wonderful', 'world'];
+export const HEARD_KEYWORD = 'wonderful';
 
 /** A WAV file of `phrase` spoken in American English by espeak-ng (22.05 kHz mono). */
 export async function speak(phrase: string): Promise<Buffer> {
