@@ -21,6 +21,7 @@ describe('pocketsphinx_batch kept running', () => {
       acousticModel: join(MODEL_DIR, 'en-us'),
       languageModel: join(MODEL_DIR, 'en-us.lm.bin'),
       dictionary: join(MODEL_DIR, 'cmudict-en-us.dict'),
+      maxHmmsPerFrame: 3000,
     };
   });
 

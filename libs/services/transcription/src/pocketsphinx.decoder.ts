@@ -25,6 +25,8 @@ export interface DecoderOptions {
   acousticModel: string;
   languageModel: string;
   dictionary: string;
+  /** Its -maxhmmpf: how many HMMs it keeps active a frame (-1: no limit). */
+  maxHmmsPerFrame: number;
 }
 
 /** Receives the words of each utterance of a job, in order, as soon as it is decoded. */
@@ -208,11 +210,12 @@ export class DecoderProcess {
 
   /** Reads its control file from stdin and writes its CTM output with its log, to stderr. */
   private arguments(): string[] {
-    const { root, acousticModel, languageModel, dictionary } = this.options;
+    const { root, acousticModel, languageModel, dictionary, maxHmmsPerFrame } = this.options;
     return [
       ...['-ctl', '/dev/stdin', '-cepdir', root, '-cepext', '.wav'],
       ...['-adcin', 'yes', '-adchdr', '44', '-remove_silence', 'no', '-ctm', '/dev/stderr'],
       ...['-hmm', acousticModel, '-lm', languageModel, '-dict', dictionary],
+      ...['-maxhmmpf', String(maxHmmsPerFrame)],
     ];
   }
 

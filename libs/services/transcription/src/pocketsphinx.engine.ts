@@ -83,6 +83,7 @@ export class PocketSphinxEngine implements OnModuleInit, OnApplicationShutdown {
       bin: config.pocketsphinxBin,
       root: resolve(config.tmpDir),
       ...this.model,
+      maxHmmsPerFrame: config.maxHmmsPerFrame,
     });
   }
 

@@ -17,6 +17,7 @@ describe('transcription configuration', () => {
       tmpDir: tmpdir(),
       pocketsphinxBin: 'pocketsphinx_batch',
       modelDir: '/usr/share/pocketsphinx/model/en-us',
+      maxHmmsPerFrame: 3000,
       ffmpegBin: 'ffmpeg',
     });
   });
@@ -35,7 +36,10 @@ describe('transcription configuration', () => {
   it('refuses invalid values, naming every one', () => {
     process.env['TRANSCRIPTION_CONCURRENCY'] = '0';
     process.env['TRANSCRIPTION_JOB_TIMEOUT_MS'] = 'soon';
-    expect(() => transcriptionConfig()).toThrow(/TRANSCRIPTION_CONCURRENCY.*TRANSCRIPTION_JOB_TIMEOUT_MS/);
+    process.env['POCKETSPHINX_MAX_HMMS_PER_FRAME'] = '0';
+    expect(() => transcriptionConfig()).toThrow(
+      /TRANSCRIPTION_CONCURRENCY.*TRANSCRIPTION_JOB_TIMEOUT_MS.*POCKETSPHINX_MAX_HMMS_PER_FRAME/,
+    );
   });
 
   it('is a schema map an app can merge into the one it validates at start-up', () => {
