@@ -247,14 +247,14 @@ export class PocketSphinxEngine implements OnModuleInit, OnApplicationShutdown {
 }
 
 /**
- * Runs a program without a shell and returns its stdout. An abort kills it; either way this
- * settles only once the process has exited, so that its work directory can be removed.
+ * Runs a program without a shell. An abort kills it; either way this settles only once the
+ * process has exited, so that its work directory can be removed.
  */
-async function runToExit(bin: string, args: string[], signal: AbortSignal): Promise<string> {
+async function runToExit(bin: string, args: string[], signal: AbortSignal): Promise<void> {
   // Nothing is lost by SIGKILL (the output is discarded), and it cannot be ignored.
   const execution = execFileAsync(bin, args, { signal, killSignal: 'SIGKILL' });
   try {
-    return (await execution).stdout;
+    await execution;
   } catch (error) {
     const { child } = execution;
     if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
