@@ -7,4 +7,5 @@ void bootstrapService(AppModule, TRANSCRIPTION_SERVICE_PORT, {
   description:
     'Internal speech-to-text with offline CMU PocketSphinx, speaking the OpenAI-compatible ' +
     'transcription API (POST /v1/audio/transcriptions).',
+  uploadLimitVariable: 'TRANSCRIPTION_MAX_BYTES',
 });

@@ -6,7 +6,7 @@ import { FeastModule } from '@libs/orchestrator/backends/feast';
 import { ModelModule } from '@libs/orchestrator/backends/model';
 import { TextModule } from '@libs/orchestrator/backends/text';
 import { CompositesModule } from '@libs/orchestrator/composites';
-import { configurationModule } from '@libs/core/config';
+import { UPLOAD_MAX_BYTES, configurationModule } from '@libs/core/config';
 import { EndpointDocumentation, EngineModule } from '@libs/orchestrator/engine';
 import { bootstrapService, loggingModule } from '@libs/core/http';
 import { HealthModule } from '@libs/orchestrator/health';
@@ -46,5 +46,6 @@ export function bootstrapOrchestrator(module: Type<unknown> = OrchestratorModule
       'Routes requests to the internal services (text analysis, transcription, and both at once) and ' +
       'serves the composite endpoints declared in YAML; reports the health of all of them.',
     documentExtension: (app) => app.get(EndpointDocumentation),
+    uploadLimitVariable: UPLOAD_MAX_BYTES,
   });
 }

@@ -19,6 +19,9 @@ import {
 import { type TranscriptionConfig, transcriptionConfig } from './transcription.config';
 import { TranscriptionModule } from './transcription.module';
 
+/** The first bytes of a WAV file, by which the service knows audio. */
+const WAV_SIGNATURE = Buffer.from('RIFF\0\0\0\0WAVEfmt ', 'latin1');
+
 /** Room for the recordings the streaming tests send (up to 12 s of 16 kHz audio). */
 const MAX_BYTES = 400_000;
 
@@ -176,7 +179,9 @@ describe('OpenAI-compatible transcription API over real HTTP', () => {
   });
 
   it('refuses a file over the limit while it streams in', async () => {
-    const oversized = new Blob([new Uint8Array(MAX_BYTES + 1)], { type: 'audio/wav' });
+    const oversized = new Blob([WAV_SIGNATURE, new Uint8Array(MAX_BYTES + 1 - WAV_SIGNATURE.length)], {
+      type: 'audio/wav',
+    });
     const res = await post(form({ model: 'm' }, { blob: oversized, name: 'long.wav' }));
     expect(await expectOpenAiError(res, 413, 'file')).toContain(`${MAX_BYTES} bytes`);
   });
@@ -204,9 +209,15 @@ describe('OpenAI-compatible transcription API over real HTTP', () => {
     expect(await expectOpenAiError(res, 415, 'file')).toContain('notes.txt');
   });
 
+  it('refuses what is not audio by its first bytes with a 415, whatever its name and type', async () => {
+    const text = new Blob(['not really a wav'], { type: 'audio/wav' });
+    const res = await post(form({ model: 'm' }, { blob: text, name: 'fake.wav' }));
+    expect(await expectOpenAiError(res, 415, 'file')).toMatch(/^fake\.wav \(audio\/wav\) is not audio/);
+  });
+
   it('refuses audio that cannot be decoded with a 415', async () => {
-    const fake = new Blob(['not really a wav'], { type: 'audio/wav' });
-    const res = await post(form({ model: 'm' }, { blob: fake, name: 'fake.wav' }));
+    const corrupt = new Blob([WAV_SIGNATURE, 'but no audio after it'], { type: 'audio/wav' });
+    const res = await post(form({ model: 'm' }, { blob: corrupt, name: 'corrupt.wav' }));
     expect(await expectOpenAiError(res, 415, 'file')).toMatch(/corrupt/);
   });
 
@@ -222,7 +233,7 @@ describe('OpenAI-compatible transcription API over real HTTP', () => {
     });
     req.on('error', () => undefined);
     req.write('--x\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n\r\n');
-    req.write(Buffer.alloc(10_000));
+    req.write(Buffer.concat([WAV_SIGNATURE, Buffer.alloc(10_000)]));
     expect(await requestFilesOnceThereAre(1)).toBe(1);
     req.destroy();
     expect(await requestFilesOnceThereAre(0)).toBe(0);

@@ -105,7 +105,7 @@ export class TranscriptionController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<string | object | StreamableFile> {
-    const upload = await this.uploads.receive(req);
+    const upload = await this.uploads.receive(req, res);
     let disposeLater = false;
     try {
       const request = toTranscriptionRequest(upload.fields);
