@@ -43,4 +43,17 @@ export class DownstreamError extends Error {
     this.status =
       kind === 'rejected' ? (options.downstreamStatus ?? HttpStatus.BAD_REQUEST) : STATUS_BY_KIND[kind];
   }
+
+  /**
+   * The same failure told of another source (a YAML source named after what it calls), or
+   * with other words or details: its kind, status, detail and whether to retry are kept.
+   */
+  restated(changes: { source?: string; message?: string; detail?: string }): DownstreamError {
+    return new DownstreamError(changes.source ?? this.source, this.kind, changes.message ?? this.message, {
+      downstreamStatus: this.status,
+      cause: this,
+      detail: changes.detail ?? this.detail,
+      retryable: this.retryable,
+    });
+  }
 }

@@ -94,6 +94,7 @@ const BODY_ERRORS: Record<string, (error: HttpError) => string> = {
 };
 
 interface HttpError {
+  code?: string;
   status?: number;
   statusCode?: number;
   expose?: boolean;
@@ -116,6 +117,10 @@ function clientErrorOf(exception: unknown): { status: number; message: string } 
   if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
   const known = error.type ? BODY_ERRORS[error.type] : undefined;
   if (known) return { status, message: known(error) };
+  // zlib's own words (incorrect header check…) say less than what went wrong.
+  if (/^Z_/.test(error.code ?? '')) {
+    return { status, message: 'The body cannot be decoded as its Content-Encoding says' };
+  }
   if (error.expose && typeof error.message === 'string') return { status, message: error.message };
   return { status, message: STATUS_CODES[status] ?? 'Bad request' };
 }

@@ -41,6 +41,13 @@ const DEFAULT_FIELD_MAX_BYTES = 60 * 1024;
 /** A part's boundary line and headers, generously. */
 const PART_OVERHEAD_BYTES = 1024;
 
+/** The 413 of a form declared larger than its file's limit and its fields may make it. */
+export function uploadTooLarge(declared: number, fileMaxBytes: number): PayloadTooLargeException {
+  return new PayloadTooLargeException(
+    `The upload (${declared} bytes) is larger than its file's limit of ${fileMaxBytes} bytes and the fields beside it`,
+  );
+}
+
 /**
  * The largest Content-Length a form is read with: its file's limit, plus what its fields may
  * weigh and the framing of every part (with the default field limits, under 1 MiB). A body
@@ -115,9 +122,7 @@ export class MultipartForm {
     if (declared > multipartBodyLimit(limits.fileMaxBytes, limits)) {
       // The rest of a refused body is not read: the connection closes after the answer.
       res?.setHeader('Connection', 'close');
-      throw new PayloadTooLargeException(
-        `The upload (${declared} bytes) is larger than the limit of ${limits.fileMaxBytes} bytes for its file`,
-      );
+      throw uploadTooLarge(declared, limits.fileMaxBytes);
     }
     return new MultipartForm(req, res, limits);
   }

@@ -10,7 +10,7 @@ import { ACCESS_LOG, type AccessLogMiddleware } from './logging.module';
 import { nestsDeeperThan } from './json-depth';
 import { REQUEST_ID_HEADER } from './request-id';
 import { hasMediaType } from './media-type';
-import { multipartBodyLimit } from './multipart-form';
+import { multipartBodyLimit, uploadTooLarge } from './multipart-form';
 
 /** What a service reads of a request's body, from its environment (`commonEnvironment`). */
 export interface BodyLimits {
@@ -124,8 +124,9 @@ function refuseUnreadableRequests(limits: BodyLimits, bounded: (req: IncomingMes
     } catch {
       return next(new BadRequestException('The request target is not a valid URL'));
     }
+    // A route that reads its own body decodes it too, and says so in its own protocol's words.
     const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-    if (!DECODED_ENCODINGS.has(encoding)) {
+    if (bounded(req) && !DECODED_ENCODINGS.has(encoding)) {
       return next(
         new UnsupportedMediaTypeException(
           `Content-Encoding ${encoding} is not supported; send the body as is, gzip or deflate`,
@@ -134,8 +135,12 @@ function refuseUnreadableRequests(limits: BodyLimits, bounded: (req: IncomingMes
     }
     const tooLarge = bounded(req) && declaredTooLarge(req, limits);
     if (tooLarge) {
-      // The rest of a refused body is not read: the connection closes after the answer.
-      res.setHeader('Connection', 'close');
+      // What is left of a body no longer than an upload may be is read and dropped after the
+      // answer, so that the client, still sending, reads the 413 instead of a reset connection;
+      // anything longer is cut.
+      if (!(Number(req.headers['content-length']) <= multipartBodyLimit(limits.uploadMaxBytes))) {
+        res.setHeader('Connection', 'close');
+      }
       return next(tooLarge);
     }
     next();
@@ -153,11 +158,14 @@ export function declaredTooLarge(
 ): PayloadTooLargeException | undefined {
   const declared = Number(req.headers['content-length']);
   if (!Number.isFinite(declared)) return undefined;
-  const upload = hasMediaType(req, 'multipart/form-data');
-  const limit = upload ? multipartBodyLimit(limits.uploadMaxBytes) : limits.bodyMaxBytes;
-  if (declared <= limit) return undefined;
+  if (hasMediaType(req, 'multipart/form-data')) {
+    return declared > multipartBodyLimit(limits.uploadMaxBytes)
+      ? uploadTooLarge(declared, limits.uploadMaxBytes)
+      : undefined;
+  }
+  if (declared <= limits.bodyMaxBytes) return undefined;
   return new PayloadTooLargeException(
-    `The ${upload ? 'upload' : 'body'} (${declared} bytes) is larger than the limit of ${limit} bytes`,
+    `The body (${declared} bytes) is larger than the limit of ${limits.bodyMaxBytes} bytes`,
   );
 }
 

@@ -42,11 +42,7 @@ export function withinSourceCall<T>(call: SourceCall, target: string): MonoTypeO
 /** Anything else than a DownstreamError is a bug, left as it is so that it ends as a bare 500. */
 function attributed(source: string, error: unknown): unknown {
   if (!(error instanceof DownstreamError) || error.source === source) return error;
-  return new DownstreamError(source, error.kind, `${source}: ${error.message}`, {
-    downstreamStatus: error.status,
-    cause: error,
-    detail: error.detail,
-  });
+  return error.restated({ source, message: `${source}: ${error.message}` });
 }
 
 function reasonOf(signal: AbortSignal): string {

@@ -55,6 +55,9 @@ export class AudioClient {
       // Given a form-data object, axios first awaits its length, and an abort that comes meanwhile
       // is lost: the request then runs on. Given a plain stream, it sends at once.
       const body = new PassThrough();
+      // A failed upload (the client's form cut short, the circuit open before the request was
+      // made) destroys the body with its error; axios listens once it sends, this before then.
+      body.on('error', () => undefined);
       form.on('error', (error) => body.destroy(error));
       return this.downstream.request<unknown>(
         {

@@ -164,7 +164,7 @@ describe('FeastClient against recorded Feast answers', () => {
 
   const column = { values: [1001, 1999], statuses: ['PRESENT', 'PRESENT'], event_timestamps: [] };
   it.each<[string, RecordedAnswer, string]>([
-    ['a body that is not JSON', { status: 200, rawBody: '<html>' }, 'no metadata.feature_names'],
+    ['a body that is not JSON', { status: 200, rawBody: '<html>' }, 'with a body that cannot be read'],
     ['no metadata', { status: 200, body: { results: [column] } }, 'no metadata.feature_names'],
     [
       'more names than columns',

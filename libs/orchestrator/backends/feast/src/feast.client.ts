@@ -100,9 +100,5 @@ function withValidationDetail(error: unknown): unknown {
   const detail = (error.cause as { response?: { data?: { detail?: unknown } } } | undefined)?.response?.data
     ?.detail;
   if (detail === undefined || typeof detail === 'string') return error;
-  return new DownstreamError(error.source, error.kind, error.message, {
-    downstreamStatus: error.status,
-    cause: error.cause,
-    detail: maskSecrets(JSON.stringify(detail).slice(0, 500)),
-  });
+  return error.restated({ detail: maskSecrets(JSON.stringify(detail).slice(0, 500)) });
 }

@@ -78,16 +78,25 @@ describe('ModelClient against a stand-in Open Inference Protocol server', () => 
     expect(standIn.hitsOf(INFER_ROUTE)).toBe(2);
   });
 
-  it('asks for the metadata again after an inference fails, in case the model was redeployed', async () => {
+  it('asks for the metadata again after the server refuses an inference, in case the model was redeployed', async () => {
     await metadata();
     standIn.requests.length = 0;
     await metadata();
     expect(standIn.hitsOf(METADATA_ROUTE)).toBe(0);
-    standIn.routes[INFER_ROUTE] = () => ({ status: 500, body: { error: 'model reloading' } });
+    standIn.routes[INFER_ROUTE] = () => ({ status: 400, body: { error: 'unexpected inference input' } });
     await failureOf(infer());
     standIn.requests.length = 0;
     await metadata();
     expect(standIn.hitsOf(METADATA_ROUTE)).toBeGreaterThan(0);
+  });
+
+  it('keeps the metadata when an inference fails for a moment, so that the breaker sees only failures', async () => {
+    await metadata();
+    standIn.routes[INFER_ROUTE] = () => ({ status: 500, body: { error: 'model reloading' } });
+    await failureOf(infer());
+    standIn.requests.length = 0;
+    await metadata();
+    expect(standIn.hitsOf(METADATA_ROUTE)).toBe(0);
   });
 
   it("reports the server's 4xx as a 502 with its error text, without retrying", async () => {

@@ -16,6 +16,7 @@ export class EndpointExecutionError extends DownstreamError {
       downstreamStatus: failure.status,
       cause: failure,
       detail: failure.detail,
+      retryable: failure.retryable,
     });
     this.name = 'EndpointExecutionError';
   }

@@ -45,13 +45,7 @@ const isTransient = (error: DownstreamError) => error.retryable;
 /** A failure named after the YAML source, whatever the adapter or library called it. */
 function sourceFailure(source: string, error: unknown): DownstreamError {
   const failure = toDownstreamError(source, error);
-  return failure.source === source
-    ? failure
-    : new DownstreamError(source, failure.kind, failure.message, {
-        downstreamStatus: failure.status,
-        cause: failure,
-        detail: failure.detail,
-      });
+  return failure.source === source ? failure : failure.restated({ source });
 }
 
 /**

@@ -1,0 +1,56 @@
+import { unusedPortUrl } from '@libs/core/testing';
+import { chromium, type Browser } from 'playwright-core';
+import { RunningApp, stopApps } from './support/apps';
+import { startOrchestratorFor } from './support/engine';
+
+/** Debian's Chromium (`apt-get install chromium`), which `.ci/run` installs. */
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+/**
+ * Swagger UI in a real browser, under the Content-Security-Policy every response carries: the
+ * page draws every operation, and the browser reports no violation of the policy.
+ */
+describe('GET /docs in headless Chromium', () => {
+  let orchestrator: RunningApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    orchestrator = await startOrchestratorFor({ url: await unusedPortUrl() });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      // The flags this machine's closed network needs (no background fetches of Google's services).
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stopApps(orchestrator);
+  });
+
+  it('draws every operation of the API under the CSP, with no violation reported', async () => {
+    const page = await browser.newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
+    });
+    page.on('pageerror', (error) => violations.push(error.message));
+    const response = await page.goto(`${orchestrator.url}/docs`);
+
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await page.waitForSelector('.opblock-summary-path', { timeout: 15_000 });
+    const paths = await page.$$eval('.opblock-summary-path', (nodes) =>
+      nodes.map((node) => node.getAttribute('data-path')),
+    );
+    expect(paths).toEqual(expect.arrayContaining(['/analyze-text', '/analyze-audio', '/health']));
+    expect(paths.length).toBeGreaterThan(15);
+    expect(violations).toEqual([]);
+  });
+});

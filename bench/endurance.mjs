@@ -1,0 +1,77 @@
+// `npm run bench:endurance`: whether the orchestrator's memory stays flat under sustained load.
+// Three runs of BENCH_ENDURANCE_S (default 60) seconds at BENCH_ENDURANCE_CONNECTIONS (default 50)
+// connections against a YAML endpoint with one api source (GET /products/prd-1001, the demo
+// catalog answering at once), with the orchestrator's resident memory (VmRSS) read before the
+// first run and after each; flat means the last run added no more than a few percent. Printed
+// and written to bench/results/.
+import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { printTable, round, runBenchmark, writeResults } from './harness.mjs';
+import { SHARED_SECRET_DEFAULTS, appUrl, freePort, workspaceRoot } from '../tools/stack/services.mjs';
+
+const durationS = Number(process.env.BENCH_ENDURANCE_S ?? 60);
+const connections = Number(process.env.BENCH_ENDURANCE_CONNECTIONS ?? 50);
+const RUNS = 3;
+
+/** A process's resident memory, in MB, as the kernel counts it. */
+function rssMb(pid) {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith('VmRSS:'));
+  return round(Number(line?.match(/(\d+)/)?.[1] ?? 0) / 1024);
+}
+
+await runBenchmark('endurance', ['orchestrator', 'catalog-api'], async ({ start }) => {
+  const env = {
+    ...process.env,
+    ...SHARED_SECRET_DEFAULTS,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'error',
+    CATALOG_API_PORT: String(await freePort()),
+    CATALOG_API_DELAY_MS: '0',
+    ORCHESTRATOR_PORT: String(await freePort()),
+    // Not started: this endpoint uses neither.
+    TEXT_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
+    TRANSCRIPTION_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
+    CONFIG_DIR: join(workspaceRoot, 'config'),
+    CONFIG_WATCH: 'false',
+  };
+  env.CATALOG_API_URL = appUrl('catalog-api', env);
+  await start('catalog-api', env);
+  const orchestrator = await start('orchestrator', env, '/health/live');
+  const url = `${appUrl('orchestrator', env)}/products/prd-1001`;
+  const probe = await fetch(url);
+  if (!probe.ok) throw new Error(`${url} answered ${probe.status}: ${await probe.text()}`);
+
+  const rss = [{ label: 'idle', rssMb: rssMb(orchestrator.pid) }];
+  const runs = [];
+  for (let run = 1; run <= RUNS; run++) {
+    process.stdout.write(`run ${run} of ${RUNS}: ${durationS} s at ${connections} connections… `);
+    const result = await autocannon({ url, connections, duration: durationS });
+    const failed = result.non2xx + result.errors + result.timeouts;
+    if (failed > 0)
+      throw new Error(
+        `run ${run}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+      );
+    // A moment for what the run left in flight to be collected, as between two bursts of traffic.
+    await sleep(2_000);
+    rss.push({ label: `after run ${run}`, rssMb: rssMb(orchestrator.pid) });
+    runs.push({ requestsPerSecond: round(result.requests.average), latencyP99Ms: result.latency.p99 });
+    process.stdout.write('done\n');
+  }
+  const growthOfLastRun = round((rss[RUNS].rssMb - rss[RUNS - 1].rssMb) / rss[RUNS - 1].rssMb);
+  printTable(
+    `GET /products/prd-1001 (one api source), ${RUNS} runs of ${durationS} s at ${connections} connections`,
+    ['', 'RSS MB', 'req/s', 'p99 ms'],
+    rss.map(({ label, rssMb: mb }, index) => [
+      label,
+      mb,
+      runs[index - 1]?.requestsPerSecond ?? '',
+      runs[index - 1]?.latencyP99Ms ?? '',
+    ]),
+  );
+  console.log(`\nthe last run grew RSS by ${round(growthOfLastRun * 100)} %`);
+  writeResults('endurance', { durationS, connections, runs: RUNS }, { rss, runs, growthOfLastRun });
+});
