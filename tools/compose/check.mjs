@@ -180,7 +180,8 @@ function serverImages() {
 /** `podman system service` on this run's own socket, stopped on exit. */
 async function startPodmanService() {
   rmSync(socket, { force: true });
-  const service = spawn('podman', ['system', 'service', '--time=0', `unix://${socket}`], {
+  // It exits by itself after 5 idle minutes, should this process die without its clean-up.
+  const service = spawn('podman', ['system', 'service', '--time=300', `unix://${socket}`], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let errors = '';

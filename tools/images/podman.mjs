@@ -113,6 +113,14 @@ function cleanUp() {
   }
 }
 
+// A reader that goes away (`| head`) must not stop a check before its clean-up.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+process.on('uncaughtException', (error) => {
+  process.stderr.write(`\nFAILED: ${error.stack}\n`);
+  cleanUp();
+  process.exit(1);
+});
+
 for (const [signal, code] of [
   ['SIGINT', 130],
   ['SIGTERM', 143],
