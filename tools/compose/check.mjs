@@ -72,36 +72,20 @@ const composeArgs = (args) => ['-f', 'docker-compose.yml', '-f', OVERRIDE, '--en
 const compose = (args, options = {}) =>
   run('docker-compose', composeArgs(args), { ...options, env: environment });
 
-/** The project's containers, by podman's labels (what compose creates carries them). */
-const projectContainers = (all = false) =>
-  podman([
-    'ps',
-    ...(all ? ['-a'] : []),
-    '--filter',
-    `label=com.docker.compose.project=${PROJECT}`,
-    '--format',
-    '{{.Names}}',
-  ])
-    .stdout.split('\n')
-    .filter(Boolean);
-const containersOf = (service) =>
-  podman([
-    'ps',
-    '-a',
-    '--filter',
-    `label=com.docker.compose.project=${PROJECT}`,
-    '--filter',
-    `label=com.docker.compose.service=${service}`,
-    '--format',
-    '{{.Names}}',
-  ])
-    .stdout.split('\n')
-    .filter(Boolean)
-    .sort();
+/** The project's containers (compose labels them): running, or `all`; of one `service`, or every one. */
+function containers({ all = false, service } = {}) {
+  const labels = [
+    `com.docker.compose.project=${PROJECT}`,
+    service && `com.docker.compose.service=${service}`,
+  ];
+  const filters = labels.filter(Boolean).flatMap((label) => ['--filter', `label=${label}`]);
+  const { stdout } = podman(['ps', ...(all ? ['-a'] : []), ...filters, '--format', '{{.Names}}']);
+  return stdout.split('\n').filter(Boolean).sort();
+}
 
 /** A container of the project that failed (exited non-zero, or restarted), with its logs. */
 function crashedContainer() {
-  for (const container of inspectContainers(projectContainers(true))) {
+  for (const container of inspectContainers(containers({ all: true }))) {
     const { Status, ExitCode } = container.State;
     if (container.RestartCount > 0 || (Status === 'exited' && ExitCode !== 0)) {
       printLogs(container.Name);
@@ -124,7 +108,7 @@ function leftovers() {
     .stdout.split('\n')
     .filter((name) => name.startsWith(`${PROJECT}_`));
   return [
-    ...projectContainers(true).map((name) => `container ${name}`),
+    ...containers({ all: true }).map((name) => `container ${name}`),
     ...volumes
       .split('\n')
       .filter(Boolean)
@@ -185,7 +169,7 @@ async function startPodmanService() {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let errors = '';
-  service.stderr.on('data', (chunk) => (errors += chunk));
+  service.stderr.on('data', (chunk) => (errors = `${errors}${chunk}`.slice(-4000)));
   onCleanup('podman system service', () => service.kill('SIGTERM'));
   await waitFor(`podman system service to answer on ${socket}`, 30_000, async () => {
     if (service.exitCode !== null)
@@ -248,7 +232,7 @@ async function checkStack(replicas, configDir) {
     say(`ok: ${base}/health: ${(await checkHealth(base)).join(', ')} up; database main on PostgreSQL`);
 
   section('db-seed ran on PostgreSQL');
-  const [seed] = containersOf('db-seed');
+  const [seed] = containers({ all: true, service: 'db-seed' });
   const exitCode = podman(['inspect', '--format', '{{.State.ExitCode}}', seed]).stdout.trim();
   expect(exitCode === '0', `${seed} exited with ${exitCode}`);
   const counts = compose([
@@ -345,7 +329,7 @@ async function checkStack(replicas, configDir) {
           ? { done: true, value: response.headers.get('x-config-version') }
           : { why: `${response.status} ${JSON.stringify(body).slice(0, 200)}` };
       },
-      { onGiveUp: () => printLogs(containersOf('orchestrator')[index]) },
+      { onGiveUp: () => printLogs(containers({ all: true, service: 'orchestrator' })[index]) },
     );
     expect(
       version && version !== versions[index],
@@ -414,7 +398,7 @@ await main(async () => {
   say(`built in ${build.seconds.toFixed(0)} s`);
 
   section(`docker-compose up -d orchestrator: everything but Kong, ${REPLICAS} replicas (deploy.replicas)`);
-  const health = new HealthChecks(() => projectContainers());
+  const health = new HealthChecks(() => containers());
   health.start();
   onCleanup('the health checks', () => health.stop());
   const up = await runLogged('docker-compose', composeArgs(['up', '-d', '--no-build', 'orchestrator']), {
@@ -422,21 +406,19 @@ await main(async () => {
     timeoutMs: UP_TIMEOUT_MS,
     env: environment,
     echo: true,
-    // Compose waits on for a service that crashes and restarts: this gives up on it at once.
+    // Compose would go on waiting for a service that crashes and restarts: give up at once.
     watch: crashedContainer,
   });
   if (up.status !== 0) {
     say(compose(['ps'], { allowFailure: true }).stdout);
-    for (const container of projectContainers(true))
-      if (
-        !/healthy|Exited \(0\)/.test(
-          podman(['ps', '-a', '--filter', `name=^${container}$`, '--format', '{{.Status}}']).stdout,
-        )
-      )
-        printLogs(container);
+    for (const container of inspectContainers(containers({ all: true }))) {
+      const { Health, Healthcheck, Status, ExitCode } = container.State;
+      const done = (Health ?? Healthcheck)?.Status === 'healthy' || (Status === 'exited' && ExitCode === 0);
+      if (!done) printLogs(container.Name);
+    }
     fail(`docker-compose up exited with ${up.status}`);
   }
-  const orchestrators = containersOf('orchestrator');
+  const orchestrators = containers({ all: true, service: 'orchestrator' });
   expect(
     orchestrators.length === REPLICAS,
     `${orchestrators.length} orchestrator containers, not ${REPLICAS}: ${orchestrators}`,
