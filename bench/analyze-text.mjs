@@ -3,18 +3,10 @@
 // straight to the text service's POST /analyze; the figures of both and their ratio are printed
 // and written to bench/results/. The load is set as bench/harness.mjs says.
 import { join } from 'node:path';
-import { load, measure, printTable, ratioOf, runBenchmark, writeResults } from './harness.mjs';
+import { SAMPLE_TEXT, load, measure, printTable, ratioOf, runBenchmark, writeResults } from './harness.mjs';
 import { SHARED_SECRET_DEFAULTS, appUrl, freePort, workspaceRoot } from '../tools/stack/services.mjs';
 
-const body = JSON.stringify({
-  text:
-    'The new customer portal launched last week, and the feedback from our teams in London and ' +
-    'Madrid has been overwhelmingly positive. Support tickets dropped by a third, response times ' +
-    'improved, and several clients wrote to thank the engineering team for the clear, fast ' +
-    'interface. A few users reported that the export feature is still slow with large reports, ' +
-    'which is disappointing, but the fix is already scheduled for the next release. Overall, the ' +
-    'launch was a great success and the product roadmap for the coming quarter looks promising.',
-});
+const body = JSON.stringify({ text: SAMPLE_TEXT });
 const request = { method: 'POST', headers: { 'content-type': 'application/json' }, body };
 
 await runBenchmark('analyze-text', ['orchestrator', 'text-service'], async ({ start }) => {

@@ -5,10 +5,9 @@
 // first run and after each; flat means the last run added no more than a few percent. Printed
 // and written to bench/results/.
 import autocannon from 'autocannon';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { printTable, round, runBenchmark, writeResults } from './harness.mjs';
+import { memoryOf, printTable, round, runBenchmark, writeResults } from './harness.mjs';
 import { SHARED_SECRET_DEFAULTS, appUrl, freePort, workspaceRoot } from '../tools/stack/services.mjs';
 
 const durationS = Number(process.env.BENCH_ENDURANCE_S ?? 60);
@@ -16,12 +15,7 @@ const connections = Number(process.env.BENCH_ENDURANCE_CONNECTIONS ?? 50);
 const RUNS = 3;
 
 /** A process's resident memory, in MB, as the kernel counts it. */
-function rssMb(pid) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((entry) => entry.startsWith('VmRSS:'));
-  return round(Number(line?.match(/(\d+)/)?.[1] ?? 0) / 1024);
-}
+const rssMb = (pid) => memoryOf(pid).rssMb;
 
 await runBenchmark('endurance', ['orchestrator', 'catalog-api'], async ({ start }) => {
   const env = {

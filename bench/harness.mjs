@@ -6,17 +6,31 @@
 // BENCH_WARMUP_S (default 3) the warm-up of each target, every one before the first is measured.
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import {
   appUrl,
+  builtMain,
   killOnExit,
-  startApp,
+  startScript,
   stopAll,
   waitHealthy,
   workspaceRoot,
 } from '../tools/stack/services.mjs';
+
+/** Every process the running benchmark has started, so that the CPU they use can be told apart. */
+const started = [];
+
+/** The text the benchmarks send to be analysed: a 551-byte English paragraph as a JSON body. */
+export const SAMPLE_TEXT =
+  'The new customer portal launched last week, and the feedback from our teams in London and ' +
+  'Madrid has been overwhelmingly positive. Support tickets dropped by a third, response times ' +
+  'improved, and several clients wrote to thank the engineering team for the clear, fast ' +
+  'interface. A few users reported that the export feature is still slow with large reports, ' +
+  'which is disappointing, but the fix is already scheduled for the next release. Overall, the ' +
+  'launch was a great success and the product roadmap for the coming quarter looks promising.';
 
 export const load = {
   durationS: Number(process.env.BENCH_DURATION_S ?? 10),
@@ -26,12 +40,18 @@ export const load = {
 
 /**
  * Runs one benchmark and exits: builds `projects`, then calls `main` with a work directory and
- * `start(app, env, healthPath, servesAs)`, which starts a built app there and resolves once it
- * answers 200 at `healthPath`. The apps run in that empty directory, so that a developer's .env does not
- * change the figures; they are stopped however the benchmark ends (Ctrl-C included).
+ * - `start(app, env, healthPath, servesAs)`, which starts a built app there and resolves once it
+ *   answers 200 at `healthPath`;
+ * - `launch(script, env, readyUrl, options)`, the same for any Node script: `options.nodeArgs`
+ *   go before it, `options.logFile` takes its output (else it goes to stderr), `options.pollMs`
+ *   is how often `readyUrl` is asked; the child it resolves with carries `readyMs`, the time from
+ *   its spawn to the first 200;
+ * - `stop(child, signal)`, which stops one of them and resolves once it has exited.
+ * The apps run in that empty directory, so that a developer's .env does not change the figures;
+ * they are stopped however the benchmark ends (Ctrl-C included).
  */
 export async function runBenchmark(name, projects, main) {
-  const children = [];
+  const children = started;
   killOnExit(children);
   const workDir = mkdtempSync(join(tmpdir(), `bench-${name}-`));
   const cleanUp = async (graceMs) => {
@@ -46,16 +66,26 @@ export async function runBenchmark(name, projects, main) {
     });
   }
 
-  // `servesAs`: the app whose address it takes (the benchmark's orchestrator serves at the orchestrator's).
-  const start = async (app, env, healthPath = '/health', servesAs = app) => {
-    const child = startApp(app, env, workDir);
+  const launch = async (script, env, readyUrl, { nodeArgs, logFile, pollMs } = {}) => {
+    const output = logFile ? openSync(logFile, 'a') : 'pipe';
+    const spawnedAt = performance.now();
+    const child = startScript(script, env, { cwd: workDir, nodeArgs, output });
     children.push(child);
-    // Their logs go to stderr: a pipe nobody reads would fill up and stall them.
-    child.stdout.pipe(process.stderr);
-    child.stderr.pipe(process.stderr);
-    await waitHealthy(`${appUrl(servesAs, env)}${healthPath}`, child);
+    if (logFile) {
+      closeSync(output);
+    } else {
+      // Their logs go to stderr: a pipe nobody reads would fill up and stall them.
+      child.stdout.pipe(process.stderr);
+      child.stderr.pipe(process.stderr);
+    }
+    await waitHealthy(readyUrl, child, undefined, pollMs);
+    child.readyMs = round(performance.now() - spawnedAt);
     return child;
   };
+  // `servesAs`: the app whose address it takes (the benchmark's orchestrator serves at the orchestrator's).
+  const start = (app, env, healthPath = '/health', servesAs = app, options) =>
+    launch(builtMain(app), env, `${appUrl(servesAs, env)}${healthPath}`, options);
+  const stop = (child, signal) => stopAll([child], 15_000, signal);
 
   let exitCode = 0;
   try {
@@ -64,7 +94,7 @@ export async function runBenchmark(name, projects, main) {
       stdio: 'inherit',
       env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
     });
-    await main({ workDir, start });
+    await main({ workDir, start, launch, stop });
   } catch (error) {
     console.error(`\n${name} bench failed: ${error.message}`);
     exitCode = 1;
@@ -76,38 +106,99 @@ export async function runBenchmark(name, projects, main) {
 
 /**
  * Drives each target in turn with the same load (`request`: autocannon's method, headers and
- * body); any answer but a 2xx fails the run. Every target is warmed up before the first is
- * measured: they share code and downstream services, which the first one would warm up alone.
- * Returns the figures by target key.
+ * body, which a target's own `request` adds to); any answer but a 2xx fails the run. Every target
+ * is warmed up before the first is measured: they share code and downstream services, which the
+ * first one would warm up alone. `options` overrides `load`'s connections, durationS and warmupS.
+ * Returns the figures by target key, each with how busy the machine was meanwhile (`machine`).
  */
-export async function measure(targets, request = {}) {
-  for (const { label, url } of Object.values(targets)) {
-    process.stdout.write(`warming up ${label} for ${load.warmupS} s\n`);
-    await drive(url, request, load.warmupS);
+export async function measure(targets, request = {}, options = {}) {
+  const { connections, durationS, warmupS } = { ...load, ...options };
+  const requestOf = (target) => ({ ...request, ...target.request, connections });
+  for (const target of Object.values(targets)) {
+    process.stdout.write(`warming up ${target.label} for ${warmupS} s\n`);
+    await drive(target.url, requestOf(target), warmupS);
   }
   const figures = {};
-  for (const [key, { label, url }] of Object.entries(targets)) {
-    process.stdout.write(`measuring ${label} for ${load.durationS} s… `);
-    const result = await drive(url, request, load.durationS);
-    const failed = result.non2xx + result.errors + result.timeouts;
-    if (failed > 0) {
-      throw new Error(
-        `${label}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
-      );
-    }
-    figures[key] = {
-      requestsPerSecond: round(result.requests.average),
-      latencyP50Ms: result.latency.p50,
-      latencyP99Ms: result.latency.p99,
-      requests: result.requests.total,
-    };
+  for (const [key, target] of Object.entries(targets)) {
+    process.stdout.write(`measuring ${target.label} for ${durationS} s… `);
+    const before = machineSample();
+    const result = await drive(target.url, requestOf(target), durationS);
+    figures[key] = { ...figuresOf(target.label, result), machine: machineBetween(before) };
     process.stdout.write('done\n');
   }
   return figures;
 }
 
-const drive = (url, request, seconds) =>
-  autocannon({ url, ...request, connections: load.connections, duration: seconds });
+/** autocannon's req/s, p50 and p99 of one run; throws when any answer was not a 2xx. */
+export function figuresOf(label, result) {
+  const failed = result.non2xx + result.errors + result.timeouts;
+  if (failed > 0) {
+    throw new Error(
+      `${label}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
+  }
+  return {
+    requestsPerSecond: round(result.requests.average),
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    requests: result.requests.total,
+  };
+}
+
+/** One autocannon run of `seconds` against `url` (`request` holds its connections). */
+export const drive = (url, request, seconds) =>
+  autocannon({ connections: load.connections, ...request, url, duration: seconds });
+
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']));
+
+/** The machine's busy CPU time and the benchmark's own (this process and those it started), in ticks. */
+function machineSample() {
+  const [, ...times] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  // user nice system idle iowait irq softirq steal: everything but idle and iowait is busy.
+  const busy = times
+    .slice(0, 8)
+    .reduce((sum, ticks, index) => (index === 3 || index === 4 ? sum : sum + ticks), 0);
+  const own = ['self', ...started.filter((child) => child.exitCode === null).map((child) => child.pid)]
+    .map(processTicks)
+    .reduce((sum, ticks) => sum + ticks, 0);
+  return { at: performance.now(), busy, own, loadAverage: round(loadavg()[0]) };
+}
+
+/** utime + stime of a process, 0 once it is gone. */
+function processTicks(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * How busy the machine was since `before`: the 1-minute load average then and now, and how many
+ * cores' worth of CPU went to other processes than the benchmark's (other engineers' work).
+ */
+export function machineBetween(before) {
+  const after = machineSample();
+  const seconds = (after.at - before.at) / 1000;
+  const otherTicks = after.busy - before.busy - (after.own - before.own);
+  return {
+    loadAverageBefore: before.loadAverage,
+    loadAverageAfter: after.loadAverage,
+    otherCpuCores: round(Math.max(0, otherTicks) / CLOCK_TICKS_PER_SECOND / seconds),
+  };
+}
+
+/** The machine now, for `machineBetween` later. */
+export const machineNow = machineSample;
+
+/** A process's resident memory (VmRSS) and its peak (VmHWM), in MB, as the kernel counts them. */
+export function memoryOf(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mb = (field) => round(Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0) / 1024);
+  return { rssMb: mb('VmRSS'), peakRssMb: mb('VmHWM') };
+}
 
 /** Each figure of `figures` divided by the same figure of `base`. */
 export const ratioOf = (figures, base) => ({

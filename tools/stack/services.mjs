@@ -143,20 +143,33 @@ export function freePort() {
  * `cwd` (where the app reads a `.env` from). Its output is piped: read `child.stdout`/`stderr`.
  */
 export function startApp(app, env, cwd = workspaceRoot) {
+  return startScript(builtMain(app), env, { cwd });
+}
+
+/** The built app's entry point, `dist/apps/<app>/main.js`; throws when it has not been built. */
+export function builtMain(app) {
   const main = join(workspaceRoot, 'dist', 'apps', app, 'main.js');
   if (!existsSync(main)) throw new Error(`${main} does not exist: build ${app} first`);
-  return spawn(process.execPath, [main], {
+  return main;
+}
+
+/**
+ * Starts `node <nodeArgs> <script>` with `env` as its whole environment, in `cwd`. Its output
+ * is piped unless `output` is a file descriptor, which then takes both stdout and stderr.
+ */
+export function startScript(script, env, { cwd = workspaceRoot, nodeArgs = [], output = 'pipe' } = {}) {
+  return spawn(process.execPath, [...nodeArgs, script], {
     cwd,
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', output, output],
   });
 }
 
 /**
- * Resolves once `url` answers 200. Rejects when `child` exits first or after `timeoutMs`,
- * with the last answer or error seen.
+ * Resolves once `url` answers 200, asked every `intervalMs`. Rejects when `child` exits first
+ * or after `timeoutMs`, with the last answer or error seen.
  */
-export async function waitHealthy(url, child, timeoutMs = 60_000) {
+export async function waitHealthy(url, child, timeoutMs = 60_000, intervalMs = 200) {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer yet';
   while (Date.now() < deadline) {
@@ -170,7 +183,7 @@ export async function waitHealthy(url, child, timeoutMs = 60_000) {
     } catch (error) {
       last = error.code ?? error.message;
     }
-    await sleep(200);
+    await sleep(intervalMs);
   }
   throw new Error(`${url} did not answer 200 within ${timeoutMs} ms (last: ${last})`);
 }
@@ -201,12 +214,12 @@ export function whenExited(child) {
 }
 
 /**
- * Stops every child still running: SIGTERM, then SIGKILL to those still alive after `graceMs`.
- * Resolves when all have exited.
+ * Stops every child still running: `signal` (SIGTERM unless told), then SIGKILL to those still
+ * alive after `graceMs`. Resolves when all have exited.
  */
-export async function stopAll(children, graceMs) {
+export async function stopAll(children, graceMs, signal = 'SIGTERM') {
   const running = children.filter((child) => !exited(child));
-  for (const child of running) child.kill('SIGTERM');
+  for (const child of running) child.kill(signal);
   const killer = setTimeout(() => {
     for (const child of running) if (!exited(child)) child.kill('SIGKILL');
   }, graceMs);
