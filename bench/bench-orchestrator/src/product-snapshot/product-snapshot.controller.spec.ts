@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { firstValueFrom } from 'rxjs';
+import { ProductModule } from '../product/product.module';
 import { ProductSnapshotModule } from './product-snapshot.module';
 import { ProductSnapshotComposite, SNAPSHOT_REVIEWS } from './product-snapshot.composite';
 import {
@@ -39,7 +40,7 @@ function overlapping(requests: CatalogRequest[]): boolean {
   return lastArrival < firstAnswer;
 }
 
-describe('product snapshot, written in code and declared in YAML, over HTTP', () => {
+describe('the product and its snapshot, written in code and declared in YAML, over HTTP', () => {
   const catalog = new StandInCatalog();
   let directory: string;
   let service: RunningService;
@@ -67,6 +68,7 @@ describe('product snapshot, written in code and declared in YAML, over HTTP', ()
               ...modelEnvironment,
             }),
             loggingModule('composites-test'),
+            ProductModule,
             ProductSnapshotModule,
           ],
         })
@@ -105,6 +107,18 @@ describe('product snapshot, written in code and declared in YAML, over HTTP', ()
       supplier: STAND_IN_DATA.supplier,
       reviews: STAND_IN_DATA.reviews.slice(0, SNAPSHOT_REVIEWS),
     });
+  });
+
+  it('answers the one-call product as GET /products/{product_id} does, and its 404', async () => {
+    const [code, yaml] = await Promise.all([get('/composites/product/prd-1'), get('/products/prd-1')]);
+    expect([code.status, yaml.status]).toEqual([200, 200]);
+    const body: unknown = await code.json();
+    expect(body).toEqual(await yaml.json());
+    expect(body).toEqual(STAND_IN_DATA.product);
+
+    const missing = await get('/composites/product/prd-404');
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as Envelope).source).toBe('product');
   });
 
   it.each([

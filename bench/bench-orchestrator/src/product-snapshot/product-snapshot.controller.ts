@@ -4,11 +4,7 @@ import { ApiErrorResponses, downstreamFailures } from '@libs/core/http';
 import type { Observable } from 'rxjs';
 import { Caller, type CompositeCaller } from '@libs/orchestrator/composites';
 import { ProductSnapshotComposite } from './product-snapshot.composite';
-import {
-  ProductSnapshotDto,
-  ProductSnapshotParamsDto,
-  ProductSnapshotQueryDto,
-} from './product-snapshot.dto';
+import { ProductSnapshotDto, ProductParamsDto, ProductSnapshotQueryDto } from './product-snapshot.dto';
 
 @ApiTags('composites')
 @Controller('composites')
@@ -29,7 +25,7 @@ export class ProductSnapshotController {
     ...downstreamFailures('catalog'),
   })
   productSnapshot(
-    @Param() params: ProductSnapshotParamsDto,
+    @Param() params: ProductParamsDto,
     @Query() query: ProductSnapshotQueryDto,
     @Caller() caller: CompositeCaller,
   ): Observable<ProductSnapshotDto> {

@@ -1,11 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, Matches } from 'class-validator';
 
-/** The catalog's ids, as the YAML endpoint `catalog.product_snapshot` declares them. */
+/** The catalog's ids, as the YAML endpoints `catalog.product_snapshot` and `catalog.get_product` declare them. */
 const CATALOG_ID = /^[A-Za-z0-9-]+$/;
 const CATALOG_ID_MESSAGE = (field: string) => `${field} must be letters, digits and dashes`;
 
-export class ProductSnapshotParamsDto {
+/** The product of both twins: the snapshot's and the one-call product's (`/composites/product`). */
+export class ProductParamsDto {
   @ApiProperty({ example: 'prd-1001', pattern: CATALOG_ID.source, description: "The product's id" })
   @Matches(CATALOG_ID, { message: CATALOG_ID_MESSAGE('product_id') })
   product_id!: string;
