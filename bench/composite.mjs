@@ -9,19 +9,23 @@
 // The three answers are checked to be the same first. req/s, p50 and p99 of each, and their ratios
 // to the YAML fan-out, are printed and written to bench/results/. The load is set as
 // bench/harness.mjs says.
-import { cpSync } from 'node:fs';
-import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { load, measure, printTable, ratioOf, runBenchmark, writeResults } from './harness.mjs';
-import { SHARED_SECRET_DEFAULTS, appUrl, freePort, workspaceRoot } from '../tools/stack/services.mjs';
+import {
+  benchConfiguration,
+  load,
+  measure,
+  printTable,
+  ratioOf,
+  runBenchmark,
+  writeResults,
+} from './harness.mjs';
+import { SHARED_SECRET_DEFAULTS, appUrl, freePort } from '../tools/stack/services.mjs';
 
 const sourceDelayMs = Number(process.env.BENCH_SOURCE_DELAY_MS ?? 20);
 const query = 'prd-1001?supplier_id=sup-nordlys';
 
 await runBenchmark('composite', ['bench-orchestrator', 'catalog-api'], async ({ workDir, start }) => {
-  const configDir = join(workDir, 'config');
-  cpSync(join(workspaceRoot, 'config'), configDir, { recursive: true });
-  cpSync(join(workspaceRoot, 'bench', 'config'), configDir, { recursive: true });
+  const configDir = benchConfiguration(workDir);
 
   const env = {
     ...process.env,

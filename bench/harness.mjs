@@ -6,7 +6,16 @@
 // BENCH_WARMUP_S (default 3) the warm-up of each target, every one before the first is measured.
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -105,6 +114,17 @@ export async function runBenchmark(name, projects, main) {
 }
 
 /**
+ * A copy of config/ in `workDir` with bench/config/ laid over it (the endpoints only the
+ * benchmarks serve); returns its path, for CONFIG_DIR.
+ */
+export function benchConfiguration(workDir) {
+  const configDir = join(workDir, 'config');
+  cpSync(join(workspaceRoot, 'config'), configDir, { recursive: true });
+  cpSync(join(workspaceRoot, 'bench', 'config'), configDir, { recursive: true });
+  return configDir;
+}
+
+/**
  * Drives each target in turn with the same load (`request`: autocannon's method, headers and
  * body, which a target's own `request` adds to); any answer but a 2xx fails the run. Every target
  * is warmed up before the first is measured: they share code and downstream services, which the
@@ -158,7 +178,8 @@ function machineSample() {
   const busy = times
     .slice(0, 8)
     .reduce((sum, ticks, index) => (index === 3 || index === 4 ? sum : sum + ticks), 0);
-  const own = ['self', ...started.filter((child) => child.exitCode === null).map((child) => child.pid)]
+  const running = started.filter((child) => child.exitCode === null && child.signalCode === null);
+  const own = ['self', ...running.map((child) => child.pid)]
     .map(processTicks)
     .reduce((sum, ticks) => sum + ticks, 0);
   return { at: performance.now(), busy, own, loadAverage: round(loadavg()[0]) };

@@ -16,32 +16,29 @@ import { createServer } from 'node:http';
 const token = process.env.STAND_IN_TOKEN ?? 'demo-catalog-token';
 const port = Number(process.env.STAND_IN_PORT ?? 3099);
 
+// Small bodies shaped like the demo catalog's, not its data: the same whatever the id asked for.
 const PRODUCT = {
   id: 'prd-1001',
-  name: 'Oak Desk Lamp',
-  category: 'lighting',
+  name: 'Stand-in product',
+  category: 'bench',
   supplier_id: 'sup-nordlys',
-  price: 89,
+  price: 10,
   currency: 'EUR',
-  variants: [
-    { sku: 'LMP-OAK-WHT', name: 'White linen shade' },
-    { sku: 'LMP-OAK-BLK', name: 'Black linen shade' },
-  ],
+  variants: [{ sku: 'STD-1' }, { sku: 'STD-2' }],
 };
 const SUPPLIER = {
   id: 'sup-nordlys',
-  name: 'Nordlys Belysning AS',
+  name: 'Stand-in supplier',
   country: 'NO',
-  email: 'orders@nordlys.example',
-  lead_time_days: 7,
+  email: 'orders@stand-in.example',
 };
 const REVIEWS = [5, 2, 4, 5, 3].map((rating, index) => ({
   id: `rev-500${index + 1}`,
   product_id: 'prd-1001',
   rating,
-  text: `Review ${index + 1} of the oak desk lamp.`,
+  text: `Stand-in review ${index + 1}.`,
 }));
-const STOCK = { sku: 'LMP-OAK-WHT', available: 12, warehouse: 'OSL-1' };
+const STOCK = { sku: 'STD-1', available: 12 };
 const ANALYSIS = {
   language: { code: 'en', confidence: 0.97, detected: false },
   sentiment: { score: 0.213, label: 'positive' },
