@@ -285,16 +285,17 @@ async function checkStack(replicas, configDir) {
       ['approve', 'review', 'decline'].includes(risk.decision),
     `credit-risk: ${JSON.stringify(risk)}`,
   );
-  const { body: twin } = await request(replicas[1], '/composites/credit-risk/cus-1003', {
-    method: 'POST',
-    body: amount,
-  });
+  const { body: limit } = await request(replicas[1], '/composites/credit-limit/cus-1003?precision=500');
+  const approved = risk.decision === 'approve';
   expect(
-    twin.probability_of_default === probability && twin.decision === risk.decision,
-    `the code composite's credit risk ${JSON.stringify(twin)} differs from the YAML endpoint's ${JSON.stringify(risk)}`,
+    typeof limit.credit_limit === 'number' &&
+      limit.decided_by === 'customers.score_credit_risk' &&
+      (approved ? limit.credit_limit >= amount.requested_amount : limit.credit_limit < amount.requested_amount),
+    `the code composite's credit limit ${JSON.stringify(limit)} disagrees with the YAML endpoint's ${risk.decision} of ${amount.requested_amount}`,
   );
   say(
-    `ok: POST /customers/cus-1003/credit-risk: probability of default ${probability} (${risk.decision}), the same from the code composite`,
+    `ok: POST /customers/cus-1003/credit-risk: probability of default ${probability} (${risk.decision}); ` +
+      `the code composite's credit limit ${limit.credit_limit} (${limit.probes} probes) agrees`,
   );
 
   section('an execution recorded by one replica, read through the other');
