@@ -15,8 +15,8 @@ export interface ConfigCheckOutcome {
 
 /**
  * Loads a configuration directory as the orchestrator would, against its registered source
- * types. Files are named from `workingDirectory`, so that terminals and editors open them at
- * the line and column of each problem.
+ * types. Files are named relative to the directory checked (`domains/acme.yaml:4:53`), as the
+ * orchestrator's own log names them; the last line names the directory.
  */
 export async function checkConfiguration(
   app: INestApplicationContext,
@@ -35,7 +35,7 @@ export async function checkConfiguration(
         formatProblem({
           ...problem,
           ...(problem.file !== undefined && {
-            file: relative(workingDirectory, resolve(root, problem.file)),
+            file: relative(root, resolve(root, problem.file)),
           }),
         }),
       ),

@@ -1,3 +1,4 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { unusedPortUrl } from '@libs/core/testing';
 import { chromium, type Browser } from 'playwright-core';
 import { RunningApp, stopApps } from './support/apps';
@@ -33,6 +34,16 @@ describe('GET /docs in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await stopApps(orchestrator);
+  });
+
+  it('serves at /docs-json an OpenAPI 3.0 document that swagger-parser validates', async () => {
+    const response = await fetch(`${orchestrator.url}/docs-json`);
+    const document = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
+
+    expect(document.openapi).toMatch(/^3\.0\./);
+    expect(document.paths['/customers/{customer_id}/credit-risk']).toBeDefined();
+    // validate() dereferences in place and throws, listing every violation, on an invalid document.
+    await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeDefined();
   });
 
   it('draws every operation of the API under the CSP, with no violation reported', async () => {

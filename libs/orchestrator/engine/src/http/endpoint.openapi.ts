@@ -35,7 +35,10 @@ export class EndpointDocumentation {
 }
 
 function operationOf(endpoint: EndpointDefinition) {
-  const schema = requestSchemaOf(endpoint) as { properties: Record<string, unknown>; required: string[] };
+  const schema = openApi30Schema(requestSchemaOf(endpoint)) as {
+    properties: Record<string, unknown>;
+    required: string[];
+  };
   const body = endpoint.request.filter((parameter) => parameter.in === 'body');
   const multipart = body.some((parameter) => parameter.type === 'file');
   const bodySchema = {
@@ -123,4 +126,36 @@ function responseSchemaOf(mapping: unknown): Record<string, unknown> {
     };
   }
   return typeof mapping === 'string' && mapping.startsWith('$') ? { description: `from ${mapping}` } : {};
+}
+
+/** Keywords whose value is a schema or a list of schemas. */
+const SUBSCHEMA_KEYWORDS = new Set(['items', 'additionalProperties', 'not', 'allOf', 'anyOf', 'oneOf']);
+
+/**
+ * A request parameter's JSON Schema (draft-07, as Ajv validates it) in the dialect of
+ * OpenAPI 3.0, which the document declares and its validators enforce: there
+ * `exclusiveMinimum`/`exclusiveMaximum` are booleans beside `minimum`/`maximum`, and `const` is
+ * a one-value `enum`.
+ */
+export function openApi30Schema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(openApi30Schema);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const converted: Record<string, unknown> = {};
+  for (const [keyword, value] of Object.entries(schema)) {
+    if ((keyword === 'exclusiveMinimum' || keyword === 'exclusiveMaximum') && typeof value === 'number') {
+      converted[keyword === 'exclusiveMinimum' ? 'minimum' : 'maximum'] = value;
+      converted[keyword] = true;
+    } else if (keyword === 'const') {
+      converted['enum'] = [value];
+    } else if (keyword === 'properties' && value !== null && typeof value === 'object') {
+      converted[keyword] = Object.fromEntries(
+        Object.entries(value).map(([name, property]) => [name, openApi30Schema(property)]),
+      );
+    } else if (SUBSCHEMA_KEYWORDS.has(keyword)) {
+      converted[keyword] = openApi30Schema(value);
+    } else {
+      converted[keyword] = value;
+    }
+  }
+  return converted;
 }
