@@ -228,6 +228,29 @@ describe('DownstreamClient against a real HTTP server', () => {
     expect(server.lastHeaders['connection']).toBe('keep-alive');
   });
 
+  it('reports every request it sends, and sends one only when its caller retries the call itself', async () => {
+    server.behaviour = () => ({ status: 503, body: { message: 'busy' } });
+    const call = (context: { retriedByCaller?: boolean }) => {
+      let reported = 0;
+      const request = clientFor(server.url).request(
+        { method: 'POST', url: '/analyze', data: { text: 'hi' } },
+        { ...context, onAttempt: () => (reported += 1) },
+        { idempotent: true },
+      );
+      return failureOf<DownstreamError>(firstValueFrom(request)).then((error) => ({
+        status: error.status,
+        reported,
+      }));
+    };
+
+    // Its own two retries: three requests, each reported.
+    expect(await call({})).toEqual({ status: 502, reported: 3 });
+    expect(server.hits).toBe(3);
+    server.hits = 0;
+    expect(await call({ retriedByCaller: true })).toEqual({ status: 502, reported: 1 });
+    expect(server.hits).toBe(1);
+  });
+
   it('fails an answer past the size limit with a 502, having read no more than it', async () => {
     server.behaviour = () => ({ status: 200, raw: JSON.stringify({ text: 'x'.repeat(1024 * 1024) }) });
     const error = await failureOf<DownstreamError>(

@@ -12,6 +12,13 @@ import { toDownstreamError } from './failure';
 /** What a call carries from the request that caused it. */
 export interface CallContext {
   requestId?: string;
+  /**
+   * The caller repeats the call itself (a YAML source with its own `retry`), so the downstream's
+   * own retries are off for it: one retry layer per call, never one inside another.
+   */
+  retriedByCaller?: boolean;
+  /** Told of every request sent to the downstream, retries included (the trace's `attempts`). */
+  onAttempt?(): void;
 }
 
 /**
@@ -48,7 +55,9 @@ export class DownstreamClient {
   }
 
   request<T>(request: AxiosRequestConfig, context: CallContext, options: CallOptions): Observable<T> {
+    const { idempotent } = options;
     return this.policy.call(async (signal, attempt) => {
+      context.onAttempt?.();
       const started = performance.now();
       const call = { source: this.config.name, method: request.method ?? 'GET', path: request.url, attempt };
       try {
@@ -81,7 +90,8 @@ export class DownstreamClient {
         });
         throw error;
       }
-    }, options);
+      // A call its caller repeats is made once here.
+    }, { idempotent: idempotent && !context.retriedByCaller });
   }
 
   /**

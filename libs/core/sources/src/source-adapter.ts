@@ -30,6 +30,17 @@ export interface SourceCallContext {
    * (a feature store's per-feature statuses, a model's version). Keys of later calls win.
    */
   annotate?(details: Record<string, unknown>): void;
+  /**
+   * The source declares its own `retry`, which the engine runs: a downstream client does not
+   * retry the call as well (DownstreamClient reads this).
+   */
+  retriedByCaller?: boolean;
+  /**
+   * Called for every request the adapter sends to its downstream, retries included, so that the
+   * trace's `attempts` is what the downstream saw. DownstreamClient calls it; an adapter with its
+   * own transport (a database driver) calls it per query.
+   */
+  onAttempt?(): void;
 }
 
 /**

@@ -371,9 +371,8 @@ export async function startFaultyTcpServer(mode: 'hang' | 'reset'): Promise<Faul
 
 /**
  * How many calls a stand-in sees for a failure that is retried: one, plus the retries of the
- * layer configured to retry. A YAML source's `retry` replaces the backend's own retries (a later
- * change; today they multiply, which no test relies on: each configures one layer only). Adjust
- * this one place if that decision changes.
+ * one layer that retries. A YAML source's `retry` replaces the backend's own retries, never
+ * multiplies them.
  */
 export function attemptsForTransientFailure(retries: { backend?: number; source?: number }): number {
   return 1 + (retries.source ?? retries.backend ?? 0);

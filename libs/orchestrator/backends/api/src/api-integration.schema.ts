@@ -161,7 +161,7 @@ export const apiIntegrationSchema = {
       maximum: 10,
       default: DEFAULT_RETRIES,
       description:
-        'Further attempts after a transient failure (refused, timed out, 5xx), for idempotent operations only. Consecutive failures open a circuit breaker shared by all calls to the integration.',
+        'Further attempts after a transient failure (refused, timed out, 5xx), for idempotent operations only. Consecutive failures open a circuit breaker shared by all calls to the integration. A source’s own retry replaces this.',
     },
     auth: {
       type: 'object',

@@ -106,7 +106,7 @@ export class ApiSourceAdapter implements SourceAdapter {
       return this.clientFor(integrationName, integration)
         .request<unknown>(
           request,
-          { requestId: call.context.requestId },
+          call.context,
           { idempotent: isIdempotent(operation) },
         )
         .pipe(map((answer) => this.selected(integrationName, operation, answer)));

@@ -63,7 +63,7 @@ export class AudioSourceAdapter implements SourceAdapter {
       return this.client.transcribe(
         file,
         { language: typeof language === 'string' ? language : undefined },
-        { requestId: call.context.requestId },
+        call.context,
       );
     }).pipe(withinSourceCall(call, TRANSCRIPTION_SERVICE));
   }

@@ -118,8 +118,9 @@ async function query(
   connection: DatabaseConnection,
   operation: DatabaseOperation,
   params: Readonly<Record<string, unknown>>,
-  { deadline, signal }: Pick<SourceCall['context'], 'deadline' | 'signal'>,
+  { deadline, signal, onAttempt }: Pick<SourceCall['context'], 'deadline' | 'signal' | 'onAttempt'>,
 ): Promise<unknown[]> {
+  onAttempt?.();
   const limit = operation.result === 'many' ? (operation.max_rows ?? DEFAULT_MAX_ROWS) : 1;
   const sql = isReadOnly(operation.sql)
     ? // On lines of their own, so that a trailing `-- comment` cannot swallow the closing parenthesis.

@@ -125,7 +125,7 @@ export class FeastSourceAdapter implements SourceAdapter {
           ),
           fullFeatureNames: full_feature_names as boolean | undefined,
         },
-        { requestId: first.context.requestId },
+        first.context,
       )
       .pipe(
         tap(({ statuses }) => annotateStatuses(first, statuses, calls.length > 1 || items[0].batch)),

@@ -59,8 +59,9 @@ export class ModelSourceAdapter implements SourceAdapter {
 
   execute(call: SourceCall): Observable<Record<string, unknown>> {
     const model = modelReferenceOf(call.operation) as ModelReference;
-    const context = { requestId: call.context.requestId };
-    return this.client.metadata(model, context).pipe(
+    const { context } = call;
+    // The trace's attempts count inference requests; metadata is the client's (cached) business.
+    return this.client.metadata(model, { requestId: context.requestId }).pipe(
       switchMap((metadata) =>
         this.client.infer(
           model,

@@ -46,7 +46,7 @@ export class TextSourceAdapter implements SourceAdapter {
     const { text, language, analyses } = call.params;
     const request = { text, language, analyses } as AnalyzeTextRequestDto;
     return this.client
-      .analyze(request, { requestId: call.context.requestId })
+      .analyze(request, call.context)
       .pipe(withinSourceCall(call, TEXT_SERVICE));
   }
 }

@@ -557,6 +557,32 @@ describe('EndpointExecutor', () => {
       expect(traceOf(outcome.sources, 'a')).toMatchObject({ status: 'ok', attempts: 2 });
     });
 
+    it("counts the requests the adapter reports (its client's own retries) and tells it who retries", async () => {
+      // An adapter whose client retried twice on its own, then answered.
+      const adapter = new FakeAdapter({
+        own: (call) => {
+          for (let request = 0; request < 3; request += 1) call.context.onAttempt?.();
+          return of('third request');
+        },
+        declared: () => of('once'),
+      });
+      const { run } = executorOf();
+      const outcome = await run(
+        endpoint([source('own'), source('declared', { retry: { attempts: 2, backoffMs: 1 } })], {
+          responseMapping: { own: '$own', declared: '$declared' },
+        }),
+        adapter,
+      );
+
+      expect(traceOf(outcome.sources, 'own')).toMatchObject({ status: 'ok', attempts: 3 });
+      expect(traceOf(outcome.sources, 'declared')).toMatchObject({ status: 'ok', attempts: 1 });
+      // Only a source with its own `retry` turns the client's retries off.
+      expect(adapter.calls.map((call) => [call.source, call.context.retriedByCaller])).toEqual([
+        ['own', false],
+        ['declared', true],
+      ]);
+    });
+
     it('does not retry a call the adapter says is not idempotent, nor a rejected one', async () => {
       const { run } = executorOf();
       const retried = endpoint([source('a', { retry: { attempts: 3, backoffMs: 1 } })]);

@@ -251,18 +251,16 @@ export class SourceExecution {
   }
 
   /**
-   * The call with its retries: transient failures of idempotent calls are repeated with
-   * exponential backoff, as long as the wait ends before the request's deadline and the request
-   * has not been abandoned.
+   * The call with the source's own `retry`, when it declares one: transient failures of
+   * idempotent calls are repeated with exponential backoff, as long as the wait ends before the
+   * request's deadline and the request has not been abandoned. That retry replaces the backend
+   * client's (it is told `retriedByCaller`); without one, the client's own retries apply.
    */
   private attemptsOf(invoke: Invoke): Observable<unknown> {
     const { definition } = this.planned;
     const { adapter, context } = this.environment;
     const { name, type, operation, retry: retries } = definition;
-    const attempt = defer(() => {
-      this.attempts += 1;
-      return this.attempt(invoke);
-    });
+    const attempt = defer(() => this.attempt(invoke));
     const idempotent =
       adapter.idempotent?.({ name, type, operation, params: definition.params }, context.sections) ?? true;
     if (!retries || retries.attempts === 0 || !idempotent) return attempt;
@@ -294,6 +292,9 @@ export class SourceExecution {
     const cappedByDeadline = timeoutMs === undefined || remaining <= timeoutMs;
     const call = defer(() => {
       const abandoned = new AbortController();
+      // One attempt is one request, unless the adapter reports more (its client's own retries).
+      this.attempts += 1;
+      let requests = 0;
       return invoke({
         source: this.name,
         type,
@@ -302,6 +303,10 @@ export class SourceExecution {
           ...context,
           signal: AbortSignal.any([context.signal, abandoned.signal]),
           annotate: (details) => (this.details = { ...this.details, ...details }),
+          retriedByCaller: this.planned.definition.retry !== undefined,
+          onAttempt: () => {
+            if (requests++ > 0) this.attempts += 1;
+          },
         },
       }).pipe(finalize(() => abandoned.abort()));
     });
