@@ -22,6 +22,7 @@
 //    network. That also runs after a failure; logs are in tmp/check-compose/.
 import { cpSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import {
@@ -62,10 +63,13 @@ const SERVERS = {
 
 const socket = join(LOG_DIR, 'podman.sock');
 const emptyEnv = join(LOG_DIR, 'empty.env');
+// Execution records need a credential (ORCHESTRATOR_READ_TOKEN); one for this run only.
+const READ_TOKEN = `compose-check-${randomBytes(12).toString('hex')}`;
 const environment = {
   DOCKER_HOST: `unix://${socket}`,
   COMPOSE_PROJECT_NAME: PROJECT,
   ORCHESTRATOR_REPLICAS: String(REPLICAS),
+  ORCHESTRATOR_READ_TOKEN: READ_TOKEN,
 };
 
 const composeArgs = (args) => ['-f', 'docker-compose.yml', '-f', OVERRIDE, '--env-file', emptyEnv, ...args];
@@ -184,10 +188,13 @@ async function startPodmanService() {
   });
 }
 
-async function request(base, path, { method = 'GET', body, expectStatus = 200 } = {}) {
+async function request(base, path, { method = 'GET', body, expectStatus = 200, token } = {}) {
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: body ? { 'content-type': 'application/json' } : {},
+    headers: {
+      ...(body ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
     signal: AbortSignal.timeout(20_000),
   });
@@ -301,7 +308,7 @@ async function checkStack(replicas, configDir) {
   section('an execution recorded by one replica, read through the other');
   const executionId = headers.get('x-execution-id');
   expect(executionId, 'the credit-risk answer has no X-Execution-Id');
-  const { body: record } = await request(replicas[1], `/executions/${executionId}`);
+  const { body: record } = await request(replicas[1], `/executions/${executionId}`, { token: READ_TOKEN });
   expect(
     record.id === executionId && record.status && record.statusCode === 200,
     `${replicas[1]}/executions/${executionId}: ${JSON.stringify(record).slice(0, 300)}`,
