@@ -69,7 +69,7 @@ export interface SourceDefinition {
 }
 
 export interface EndpointDefinition {
-  /** The endpoint's name, unique across domains (`get_customer_360`). */
+  /** The endpoint's name, unique within its domain (`get_customer_360`). */
   name: string;
   domain: string;
   description?: string;
@@ -88,6 +88,13 @@ export interface EndpointDefinition {
   sensitive: string[];
   location: FilePosition;
 }
+
+/**
+ * What tells an endpoint apart from every other (`customers.get_customer_360`): two domains may
+ * both name one `get_customer`. Execution records, OpenAPI operations and messages use it.
+ */
+export const qualifiedName = ({ domain, name }: Pick<EndpointDefinition, 'domain' | 'name'>): string =>
+  `${domain}.${name}`;
 
 /** The `settings` of `config.yaml`, defaults applied. */
 export interface EngineSettings {
@@ -143,6 +150,7 @@ export type ExecutionStatus = 'ok' | 'degraded' | 'failed';
 export interface ExecutionRecord {
   id: string;
   requestId: string;
+  /** The endpoint's qualified name, `<domain>.<name>`. */
   endpoint: string;
   configVersion: string;
   startedAt: string;

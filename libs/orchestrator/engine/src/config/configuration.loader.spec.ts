@@ -1,5 +1,5 @@
 import { WORKSPACE_ROOT } from '@libs/core/testing';
-import { writeFile } from 'node:fs/promises';
+import { utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EndpointDefinition } from '../model';
 import { ConfigurationLoader, DEFAULT_SETTINGS, readDatabaseFile } from './configuration.loader';
@@ -102,6 +102,9 @@ const issueExample = lines(
   '      lifetime_value: "$features.customer_lifetime_value"',
 );
 
+/** Sets a file's modification time to `seconds` after the epoch. */
+const touch = (path: string, seconds: number) => utimes(path, seconds, seconds);
+
 describe('ConfigurationLoader', () => {
   const directories = new ConfigurationDirectories();
   const loader = new ConfigurationLoader();
@@ -111,6 +114,9 @@ describe('ConfigurationLoader', () => {
     loader.load(await directories.write(files), adapters, { environment });
   const problemsOf = async (files: Record<string, string>, environment: Record<string, string> = {}) =>
     (await load(files, environment)).problems.map(formatProblem);
+  /** The problems of a directory already written (and touched). */
+  const problemsIn = async (directory: string) =>
+    (await loader.load(directory, adapters, { environment: {} })).problems.map(formatProblem);
 
   describe('a valid directory', () => {
     it('becomes a snapshot of every endpoint, with defaults applied and dependencies derived', async () => {
@@ -283,7 +289,8 @@ describe('ConfigurationLoader', () => {
           endpointType: 'composite',
           method: 'GET',
           path: '/customers/get-customer-360',
-          request: [],
+          // Without a request block, what the references read: required, text, in the query of a GET.
+          request: [{ name: 'customer_id', in: 'query', type: 'string', required: true }],
           primarySource: 'profile',
           responseMapping: {
             id: '$profile.customer_id',
@@ -566,39 +573,68 @@ describe('ConfigurationLoader', () => {
       ]);
     });
 
-    it('reports routes that clash, in one file or across files, naming both places', async () => {
+    it('reports routes that clash, in one file or across files, at the newer and naming the older', async () => {
+      const directory = await directories.write({
+        'domains/customers.yaml': lines(
+          'endpoints:',
+          '  get_customer:',
+          '    path: /customers/:id',
+          '    data_sources: [{ name: profile, type: text }]',
+          '  get_client:',
+          '    path: /Customers/{customer_id}',
+          '    data_sources: [{ name: profile, type: text }]',
+          '  customers_find:',
+          '    path: /customers/find',
+          '    method: GET',
+          '    data_sources: [{ name: profile, type: text }]',
+        ),
+        'domains/acme.yaml': lines(
+          'endpoints:',
+          '  find:',
+          '    path: /customers/find',
+          '    data_sources: [{ name: profile, type: text }]',
+        ),
+      });
+      // acme.yaml is read first, but it is the file that changed last: the one just added.
+      await touch(join(directory, 'domains/customers.yaml'), 1_000);
+      await touch(join(directory, 'domains/acme.yaml'), 2_000);
+
+      expect(await problemsIn(directory)).toEqual([
+        'domains/acme.yaml:2:3: duplicate route GET /customers/find: endpoint "acme.find" has the route of endpoint "customers.customers_find" (GET /customers/find) at domains/customers.yaml:8:3; expected a method and path of its own',
+        'domains/customers.yaml:5:3: duplicate route GET /Customers/:customer_id: endpoint "customers.get_client" has the route of endpoint "customers.get_customer" (GET /customers/:id) at domains/customers.yaml:2:3; expected a method and path of its own',
+      ]);
+    });
+
+    it('keeps endpoints of the same name in two domains apart, and reports a name twice in one domain', async () => {
+      const getCustomer = (path: string) =>
+        lines(
+          'endpoints:',
+          '  get_customer:',
+          `    path: ${path}`,
+          '    data_sources: [{ name: profile, type: text }]',
+        );
+      const twoDomains = await load({
+        'domains/customers.yaml': getCustomer('/customers/{id}'),
+        'domains/acme.yaml': getCustomer('/acme/customers/{id}'),
+      });
+      expect(twoDomains.problems).toEqual([]);
       expect(
-        await problemsOf({
-          'domains/customers.yaml': lines(
-            'endpoints:',
-            '  get_customer:',
-            '    path: /customers/:id',
-            '    data_sources: [{ name: profile, type: text }]',
-            '  get_client:',
-            '    path: /Customers/{customer_id}',
-            '    data_sources: [{ name: profile, type: text }]',
-          ),
-          'domains/legacy.yaml': lines(
-            'endpoints:',
-            '  get_customer:',
-            '    path: /legacy/customer',
-            '    data_sources: [{ name: profile, type: text }]',
-            '  customers_find:',
-            '    path: /customers/find',
-            '    method: GET',
-            '    data_sources: [{ name: profile, type: text }]',
-          ),
-          'domains/customers_v2.yaml': lines(
-            'endpoints:',
-            '  find:',
-            '    path: /customers/find',
-            '    data_sources: [{ name: profile, type: text }]',
-          ),
-        }),
-      ).toEqual([
-        'domains/customers.yaml:5:3: duplicate route GET /Customers/:customer_id: endpoint "get_client" has the route of endpoint "get_customer" at domains/customers.yaml:2:3; expected a method and path of its own',
-        'domains/legacy.yaml:2:3: endpoint "get_customer" is already declared at domains/customers.yaml:2:3; expected endpoint names unique across domains',
-        'domains/legacy.yaml:5:3: duplicate route GET /customers/find: endpoint "customers_find" has the route of endpoint "find" at domains/customers_v2.yaml:2:3; expected a method and path of its own',
+        twoDomains.snapshot?.endpoints.map(({ domain, name, path }) => `${domain}.${name} ${path}`),
+      ).toEqual(['acme.get_customer /acme/customers/:id', 'customers.get_customer /customers/:id']);
+
+      // One domain in two files: customers.yml is the newer.
+      const directory = await directories.write({
+        'domains/customers.yaml': getCustomer('/customers/{id}'),
+        'domains/customers.yml': getCustomer('/v2/customers/{id}'),
+      });
+      await touch(join(directory, 'domains/customers.yaml'), 1_000);
+      await touch(join(directory, 'domains/customers.yml'), 2_000);
+      expect(await problemsIn(directory)).toEqual([
+        'domains/customers.yml:2:3: endpoint "get_customer" of domain "customers" is also declared at domains/customers.yaml:2:3; expected endpoint names unique within a domain',
+      ]);
+      await touch(join(directory, 'domains/customers.yaml'), 3_000);
+      expect(await problemsIn(directory)).toEqual([
+        'domains/customers.yaml:2:3: endpoint "get_customer" of domain "customers" is also declared at domains/customers.yml:2:3; expected endpoint names unique within a domain',
       ]);
     });
 

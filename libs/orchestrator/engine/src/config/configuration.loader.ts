@@ -3,12 +3,13 @@ import type { SourceAdapter, ConfigurationSections } from '@libs/core/sources';
 import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import type {
-  ConfigurationProblem,
-  ConfigurationSnapshot,
-  EndpointDefinition,
-  EngineSettings,
-  FilePosition,
+import {
+  qualifiedName,
+  type ConfigurationProblem,
+  type ConfigurationSnapshot,
+  type EndpointDefinition,
+  type EngineSettings,
+  type FilePosition,
 } from '../model';
 import { interpolateEnvironment, type Environment } from './configuration.environment';
 import { ConfigurationFile } from './configuration.file';
@@ -57,6 +58,8 @@ interface ReadFile {
 interface LoadedEndpoint {
   file: ConfigurationFile;
   definition: EndpointDefinition;
+  /** When its file last changed: of two endpoints that collide, the later one is the new one. */
+  modifiedMs: number;
 }
 
 /**
@@ -85,7 +88,7 @@ export class ConfigurationLoader {
         ],
       };
     }
-    const { texts, problems } = await readTexts(root);
+    const { texts, modified, problems } = await readTexts(root);
     const read = (file: string, kind: ConfigurationFileKind, interpolate: boolean): ReadFile => {
       const parsed = readConfigurationFile(
         file,
@@ -149,7 +152,7 @@ export class ConfigurationLoader {
         if (invalid.has(endpoint)) continue;
         const reading = await readEndpoint(file, domain, endpoint, declaration, settings);
         problems.push(...reading.problems);
-        endpoints.push({ file, definition: reading.definition });
+        endpoints.push({ file, definition: reading.definition, modifiedMs: modified.get(name) ?? 0 });
       }
     }
     problems.push(
@@ -221,44 +224,51 @@ function readConfigurationFile(
   };
 }
 
-function duplicateEndpoints(endpoints: LoadedEndpoint[]): ConfigurationProblem[] {
-  const first = new Map<string, EndpointDefinition>();
-  return endpoints.flatMap(({ definition }) => {
-    const earlier = first.get(definition.name);
+/**
+ * Endpoints that take what another already has, each reported once at the newer of the two (in
+ * the file changed last; in the same file, the one declared later) and naming the other:
+ * whoever just added an endpoint is told where, first.
+ */
+function collisions(
+  endpoints: LoadedEndpoint[],
+  keyOf: (definition: EndpointDefinition) => string,
+  describe: (newer: EndpointDefinition, older: EndpointDefinition) => string,
+): ConfigurationProblem[] {
+  const first = new Map<string, LoadedEndpoint>();
+  return endpoints.flatMap((endpoint) => {
+    const key = keyOf(endpoint.definition);
+    const earlier = first.get(key);
     if (!earlier) {
-      first.set(definition.name, definition);
+      first.set(key, endpoint);
       return [];
     }
-    return [
-      {
-        ...definition.location,
-        message: `endpoint "${definition.name}" is already declared at ${at(earlier.location)}; expected endpoint names unique across domains`,
-      },
-    ];
+    // Endpoints arrive in load order: `endpoint` comes after `earlier` there.
+    const [newer, older] =
+      endpoint.modifiedMs >= earlier.modifiedMs ? [endpoint, earlier] : [earlier, endpoint];
+    return [{ ...newer.definition.location, message: describe(newer.definition, older.definition) }];
   });
 }
+
+/** Names are unique within a domain; two domains may both have a `get_customer`. */
+const duplicateEndpoints = (endpoints: LoadedEndpoint[]) =>
+  collisions(
+    endpoints,
+    qualifiedName,
+    (newer, older) =>
+      `endpoint "${newer.name}" of domain "${newer.domain}" is also declared at ${at(older.location)}; expected endpoint names unique within a domain`,
+  );
 
 /** Express matches paths whatever their case and their parameters' names. */
 const routeKey = ({ method, path }: EndpointDefinition) =>
   `${method} ${path.toLowerCase().replace(/:[^/]+/g, ':')}`;
 
-function duplicateRoutes(endpoints: LoadedEndpoint[]): ConfigurationProblem[] {
-  const first = new Map<string, EndpointDefinition>();
-  return endpoints.flatMap(({ definition }) => {
-    const key = routeKey(definition);
-    const earlier = first.get(key);
-    if (!earlier) {
-      first.set(key, definition);
-      return [];
-    }
-    return [
-      {
-        ...definition.location,
-        message: `duplicate route ${definition.method} ${definition.path}: endpoint "${definition.name}" has the route of endpoint "${earlier.name}" at ${at(earlier.location)}; expected a method and path of its own`,
-      },
-    ];
-  });
-}
+const duplicateRoutes = (endpoints: LoadedEndpoint[]) =>
+  collisions(
+    endpoints,
+    routeKey,
+    (newer, older) =>
+      `duplicate route ${newer.method} ${newer.path}: endpoint "${qualifiedName(newer)}" has the route of endpoint "${qualifiedName(older)}" (${older.method} ${older.path}) at ${at(older.location)}; expected a method and path of its own`,
+  );
 
 /** An unknown type, or what the type's adapter finds wrong with the declaration. */
 function sourceProblems(
@@ -302,7 +312,7 @@ async function isDirectory(path: string): Promise<boolean> {
 /** Every file the configuration is made of, by path relative to its directory, sorted. */
 async function readTexts(
   root: string,
-): Promise<{ texts: Map<string, string>; problems: ConfigurationProblem[] }> {
+): Promise<{ texts: Map<string, string>; modified: Map<string, number>; problems: ConfigurationProblem[] }> {
   const names = ['config.yaml', 'database.yaml'];
   for (const folder of ['domains', 'integrations']) {
     const entries = await readdir(join(root, folder), { withFileTypes: true }).catch(() => []);
@@ -313,9 +323,11 @@ async function readTexts(
     );
   }
   const texts = new Map<string, string>();
+  const modified = new Map<string, number>();
   const problems: ConfigurationProblem[] = [];
   for (const file of names.sort()) {
     try {
+      modified.set(file, (await stat(join(root, file))).mtimeMs);
       texts.set(file, await readFile(join(root, file), 'utf8'));
     } catch (error) {
       const { code, message } = error as NodeJS.ErrnoException;
@@ -323,7 +335,7 @@ async function readTexts(
         problems.push({ file, message: `cannot be read: ${message}; expected a readable file` });
     }
   }
-  return { texts, problems };
+  return { texts, modified, problems };
 }
 
 const filesIn = (texts: Map<string, string>, folder: string) =>

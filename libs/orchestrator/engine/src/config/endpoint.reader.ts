@@ -64,6 +64,7 @@ export const DEFAULT_FOREACH_CONCURRENCY = 4;
 
 const REQUEST = 'request';
 const BODY_METHODS: readonly HttpMethod[] = ['POST', 'PUT', 'PATCH'];
+const PATH_SEGMENT = /:([A-Za-z_][A-Za-z0-9_]*)/g;
 
 // Request parameters' extra JSON Schema keywords are compiled as the HTTP layer will, so that a
 // keyword that does not apply to the parameter's type is refused before it serves.
@@ -73,6 +74,9 @@ addFormats(parameterSchemas);
 /**
  * Turns one endpoint of a domain file into its definition: defaults applied, references and
  * expressions checked, each source's `dependsOn` derived from what it reads, cycles refused.
+ * An endpoint without a `request` block declares the parameters its references read
+ * (`$request.customer_id`): each a required string, in the path when the path names it, else in
+ * the query of a GET or DELETE and in the body of the other methods.
  */
 export function readEndpoint(
   file: ConfigurationFile,
@@ -90,8 +94,10 @@ class EndpointReader {
   private readonly sourceNames: string[];
   /** What references may start with: the request and the sources. */
   private readonly roots: string[];
-  /** Declared request parameters; undefined when the endpoint takes its request unchecked. */
+  /** Declared request parameters; undefined when the references declare them. */
   private readonly requestNames?: string[];
+  /** The request fields the references read (`$request.customer_id` reads `customer_id`), in order. */
+  private readonly requestFields = new Set<string>();
 
   constructor(
     private readonly file: ConfigurationFile,
@@ -108,7 +114,7 @@ class EndpointReader {
 
   async read(): Promise<EndpointReading> {
     const { declaration } = this;
-    const request = this.readRequest();
+    const declared = this.readRequest();
     const sources: SourceDefinition[] = [];
     for (const [index, source] of declaration.data_sources.entries()) {
       sources.push(await this.readSource(source, index));
@@ -121,7 +127,8 @@ class EndpointReader {
     if (declaration.transform !== undefined) {
       await this.checkExpression(declaration.transform, [...this.at, 'transform'], 'transform', this.roots);
     }
-    const { method, path } = this.route(request);
+    const { method, path } = this.route(declared);
+    const request = this.requestNames ? declared : this.implicitRequest(method, path);
     const definition: EndpointDefinition = {
       name: this.name,
       domain: this.domain,
@@ -138,6 +145,19 @@ class EndpointReader {
       location: this.file.location(this.at, { key: true }),
     };
     return { definition, problems: this.problems };
+  }
+
+  /** The parameters of an endpoint without a `request` block: the fields its references read. */
+  private implicitRequest(method: HttpMethod, path: string): RequestParameter[] {
+    const inPath = [...path.matchAll(PATH_SEGMENT)].map((match) => match[1]);
+    const elsewhere: ParameterLocation = BODY_METHODS.includes(method) ? 'body' : 'query';
+    // Every path segment is a parameter, read or not: the route cannot match without it.
+    return [...new Set([...inPath, ...this.requestFields])].map((name) => ({
+      name,
+      in: inPath.includes(name) ? 'path' : elsewhere,
+      type: 'string',
+      required: true,
+    }));
   }
 
   private readRequest(): RequestParameter[] {
@@ -305,7 +325,7 @@ class EndpointReader {
     const inBody = request.filter((parameter) => parameter.in === 'body');
     const method = declaredMethod ?? (inBody.length > 0 ? 'POST' : 'GET');
     if (this.requestNames && declaredPath !== undefined) {
-      const segments = [...path.matchAll(/:([A-Za-z_][A-Za-z0-9_]*)/g)].map((match) => match[1]);
+      const segments = [...path.matchAll(PATH_SEGMENT)].map((match) => match[1]);
       for (const segment of segments.filter((name) => !inPath.some((parameter) => parameter.name === name))) {
         this.report(
           [...this.at, 'path'],
@@ -395,6 +415,7 @@ class EndpointReader {
       this.report(at, `unknown reference "${text}"; expected a reference to one of: ${roots.join(', ')}`);
       return false;
     }
+    if (root === REQUEST && field !== undefined) this.requestFields.add(String(field));
     if (
       root === REQUEST &&
       this.requestNames &&

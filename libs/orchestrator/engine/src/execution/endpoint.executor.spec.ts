@@ -534,7 +534,7 @@ describe('EndpointExecutor', () => {
         firstValueFrom(executor.execute(endpoint([source('a')]), { params: {} }, contextOf(), new Map())),
       );
       expect(failure).not.toBeInstanceOf(DownstreamError);
-      expect(failure.message).toBe('no adapter is registered for type fake (source a of test_endpoint)');
+      expect(failure.message).toBe('no adapter is registered for type fake (source a of test.test_endpoint)');
     });
   });
 
@@ -846,7 +846,7 @@ describe('EndpointExecutor', () => {
       expect(await failureOf(run(endpoint([source('a')], { transform: 'a.n + 1' }), adapter))).toMatchObject({
         status: 502,
         source: 'response_mapping',
-        message: expect.stringMatching(/^the response transform of test_endpoint failed: /),
+        message: expect.stringMatching(/^the response transform of test\.test_endpoint failed: /),
       });
     });
   });

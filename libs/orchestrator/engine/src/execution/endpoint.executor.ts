@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DownstreamError } from '@libs/core/http';
 import type { SourceAdapter, SourceCallContext } from '@libs/core/sources';
 import { Observable, catchError, defer, forkJoin, map, of, shareReplay, switchMap, throwError } from 'rxjs';
-import type { EndpointDefinition, ExecutionStatus, SourceTrace } from '../model';
+import { qualifiedName, type EndpointDefinition, type ExecutionStatus, type SourceTrace } from '../model';
 import { resolveReferences } from '../references';
 import { EndpointExecutionError } from './execution.error';
 import { planExecution, type ExecutionPlan } from './execution.plan';
@@ -69,7 +69,9 @@ export class EndpointExecutor {
           const { name, type } = planned.definition;
           const adapter = adapters.get(type);
           if (!adapter)
-            throw new Error(`no adapter is registered for type ${type} (source ${name} of ${endpoint.name})`);
+            throw new Error(
+              `no adapter is registered for type ${type} (source ${name} of ${qualifiedName(endpoint)})`,
+            );
           const environment = { adapter, context, cache: this.cache, sensitive: endpoint.sensitive };
           return [name, new SourceExecution(planned, environment)] as const;
         }),
@@ -148,7 +150,7 @@ export class EndpointExecutor {
               new DownstreamError(
                 RESPONSE_SOURCE,
                 'bad-gateway',
-                `the response transform of ${endpoint.name} failed: ${error.message}`,
+                `the response transform of ${qualifiedName(endpoint)} failed: ${error.message}`,
                 { cause: error },
               ),
           ),

@@ -47,7 +47,7 @@ describe('planExecution', () => {
 
     expect(() => planExecution(cyclic)).toThrow(ExecutionPlanError);
     expect(() => planExecution(cyclic)).toThrow(
-      'domains/test.yaml:10:1: endpoint test_endpoint: its sources form a dependency cycle: a → c → b → a',
+      'domains/test.yaml:10:1: endpoint test.test_endpoint: its sources form a dependency cycle: a → c → b → a',
     );
     expect(() => planExecution(endpoint([source('a', { params: { x: '$a.x' } })]))).toThrow(
       'dependency cycle: a → a',
@@ -73,10 +73,10 @@ describe('planExecution', () => {
     expect(plan.transform?.text).toBe('{ "count": $count($.items) }');
 
     expect(() => planExecution(endpoint([source('a', { when: '$request.enabled = ' })]))).toThrow(
-      /^domains\/test\.yaml:10:1: endpoint test_endpoint: source a when: invalid JSONata expression "\$request.enabled = ": .+/,
+      /^domains\/test\.yaml:10:1: endpoint test.test_endpoint: source a when: invalid JSONata expression "\$request.enabled = ": .+/,
     );
     expect(() => planExecution(endpoint([source('a')], { transform: '{ "a": }' }))).toThrow(
-      /^domains\/test\.yaml:1:1: endpoint test_endpoint: transform: invalid JSONata expression/,
+      /^domains\/test\.yaml:1:1: endpoint test.test_endpoint: transform: invalid JSONata expression/,
     );
   });
 });

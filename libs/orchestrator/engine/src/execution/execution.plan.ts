@@ -1,4 +1,4 @@
-import type { EndpointDefinition, SourceDefinition, FilePosition } from '../model';
+import { qualifiedName, type EndpointDefinition, type SourceDefinition, type FilePosition } from '../model';
 import { JsonataExpression } from './jsonata.expression';
 
 /** One source of a plan, with what it waits for and its expressions parsed. */
@@ -37,7 +37,7 @@ export class ExecutionPlanError extends Error {
 export function planExecution(endpoint: EndpointDefinition): ExecutionPlan {
   const byName = new Map(endpoint.sources.map((source) => [source.name, source]));
   const refuse = (location: FilePosition, message: string) =>
-    new ExecutionPlanError(location, `endpoint ${endpoint.name}: ${message}`);
+    new ExecutionPlanError(location, `endpoint ${qualifiedName(endpoint)}: ${message}`);
 
   if (endpoint.primarySource !== undefined && !byName.has(endpoint.primarySource)) {
     throw refuse(endpoint.location, `primary source ${endpoint.primarySource} is not one of its sources`);

@@ -23,7 +23,9 @@ import { AdminTokenGuard } from './admin-token.guard';
 import { ConfigurationState, type ConfigurationStatus, type ReloadResult } from './configuration.state';
 
 class EndpointRouteDto {
-  @ApiProperty({ example: 'get_product' }) name!: string;
+  @ApiProperty({ example: 'catalog', description: 'The domain: its file domains/<domain>.yaml' })
+  domain!: string;
+  @ApiProperty({ example: 'get_product', description: 'Unique within its domain' }) name!: string;
   @ApiProperty({ example: 'GET' }) method!: string;
   @ApiProperty({ example: '/products/:product_id' }) path!: string;
 }

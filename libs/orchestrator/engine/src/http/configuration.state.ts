@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { ConfigurationLoader } from '../config/configuration.loader';
 import { formatProblem } from '../config/configuration.report';
 import { SourceAdapterRegistry } from '../config/source-adapter.registry';
-import type { ConfigurationProblem, EndpointDefinition } from '../model';
+import { qualifiedName, type ConfigurationProblem, type EndpointDefinition } from '../model';
 import { CONFIG_DIR, CONFIG_WATCH, CONFIG_WATCH_DEBOUNCE_MS } from './engine.config';
 import { LiveConfiguration } from './live-configuration';
 
@@ -30,7 +30,7 @@ export interface ConfigurationStatus {
   version: string;
   loadedAt: string;
   directory: string;
-  endpoints: { name: string; method: string; path: string }[];
+  endpoints: { domain: string; name: string; method: string; path: string }[];
   lastError?: { at: string; problems: string[] };
 }
 
@@ -82,7 +82,7 @@ export class ConfigurationState implements OnApplicationBootstrap, OnApplication
       version: snapshot.version,
       loadedAt: snapshot.loadedAt,
       directory: snapshot.directory,
-      endpoints: snapshot.endpoints.map(({ name, method, path }) => ({ name, method, path })),
+      endpoints: snapshot.endpoints.map(({ domain, name, method, path }) => ({ domain, name, method, path })),
       ...(this.lastError ? { lastError: this.lastError } : {}),
     };
   }
@@ -131,8 +131,8 @@ function reservedRouteProblems(endpoints: readonly EndpointDefinition[]): Config
     .filter(({ path }) =>
       RESERVED_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)),
     )
-    .map(({ name, path, location }) => ({
-      ...location,
-      message: `endpoint ${name}: route ${path} belongs to the orchestrator itself; expected a path outside ${RESERVED_PREFIXES.join(', ')}`,
+    .map((endpoint) => ({
+      ...endpoint.location,
+      message: `endpoint ${qualifiedName(endpoint)}: route ${endpoint.path} belongs to the orchestrator itself; expected a path outside ${RESERVED_PREFIXES.join(', ')}`,
     }));
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import type { EndpointDefinition } from '../model';
+import { qualifiedName, type EndpointDefinition } from '../model';
 import { ConfigurationState } from './configuration.state';
 import { requestSchemaOf } from './live-configuration';
 import {
@@ -55,7 +55,8 @@ function operationOf(endpoint: EndpointDefinition) {
   };
   return {
     tags: [endpoint.domain],
-    operationId: endpoint.name,
+    // Two domains may both have a `get_customer`; an operation id is unique in the document.
+    operationId: qualifiedName(endpoint),
     summary: endpoint.description ?? endpoint.name,
     description: `Declared in ${endpoint.location.file}: sources ${endpoint.sources.map((source) => `${source.name} (${source.type})`).join(', ')}.`,
     parameters: [

@@ -8,7 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { Observable, firstValueFrom, from, ignoreElements, merge } from 'rxjs';
 import { EndpointExecutionError } from '../execution/execution.error';
 import { EndpointExecutor, type ExecutionOutcome } from '../execution/endpoint.executor';
-import type { EndpointDefinition, ExecutionRecord } from '../model';
+import {
+  qualifiedName,
+  type EndpointDefinition,
+  type ExecutionRecord,
+  type RequestParameter,
+} from '../model';
 import { referencesIn } from '../references';
 import { EXECUTION_STORE, type ExecutionStore } from '../tracking/execution.store';
 import { requireToken } from './admin-token.guard';
@@ -54,29 +59,19 @@ export class EndpointRouter implements NestMiddleware {
   }
 
   private async requestParams(req: Request, res: Response, { endpoint, pathParams, validate }: RouteMatch) {
-    // An endpoint that declares no request takes the query and a JSON body's fields unchecked.
-    if (endpoint.request.length === 0) {
-      const body: unknown = req.body;
-      return {
-        params: {
-          ...(req.query as Record<string, unknown>),
-          ...(isPlainObject(body) ? body : {}),
-          ...pathParams,
-        },
-      };
-    }
     const input: Record<string, unknown> = {};
     const files = endpoint.request.filter((parameter) => parameter.type === 'file');
     const { fields: form, rest: formRest } =
       files.length > 0
         ? await this.readFormUntilFile(req, res, endpoint)
         : { fields: undefined, rest: undefined };
+    const repeated: RequestParameter[] = [];
     for (const parameter of endpoint.request) {
       const value =
         parameter.in === 'path'
           ? pathParams[parameter.name]
           : parameter.in === 'query'
-            ? req.query[parameter.name]
+            ? queryValue(req.query[parameter.name], parameter, repeated)
             : parameter.in === 'header'
               ? req.headers[parameter.name.toLowerCase()]
               : (form ?? (req.body as Record<string, unknown> | undefined))?.[parameter.name];
@@ -84,9 +79,17 @@ export class EndpointRouter implements NestMiddleware {
     }
     const missingFiles = files.filter((file) => file.required && input[file.name] === undefined);
     const valid = validate(input);
-    if (!valid || missingFiles.length > 0) {
+    if (!valid || missingFiles.length > 0 || repeated.length > 0) {
       throw invalidRequest([
-        ...fieldErrorsOf(validate.errors ?? []),
+        ...repeated.map(({ name, type }) => ({
+          field: name,
+          errors: [
+            `${name} is given more than once; expected one ${type} (a parameter declared type: array takes several)`,
+          ],
+        })),
+        ...fieldErrorsOf(validate.errors ?? []).filter(
+          ({ field }) => !repeated.some(({ name }) => name === field),
+        ),
         ...missingFiles.map(({ name }) => ({ field: name, errors: [`${name} is required: a file part`] })),
       ]);
     }
@@ -116,7 +119,7 @@ export class EndpointRouter implements NestMiddleware {
       this.store.save({
         id: executionId,
         requestId,
-        endpoint: endpoint.name,
+        endpoint: qualifiedName(endpoint),
         configVersion: snapshot.version,
         startedAt: new Date(started).toISOString(),
         durationMs: Date.now() - started,
@@ -235,6 +238,18 @@ export class EndpointRouter implements NestMiddleware {
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A query parameter's value: a list when it is declared an array, however often it is given;
+ * else one value, and a parameter given more than once is noted in `repeated` and left out.
+ */
+function queryValue(value: unknown, parameter: RequestParameter, repeated: RequestParameter[]): unknown {
+  if (value === undefined) return undefined;
+  if (parameter.type === 'array') return Array.isArray(value) ? value : [value];
+  if (!Array.isArray(value)) return value;
+  repeated.push(parameter);
+  return undefined;
+}
 
 /**
  * `execution`, failed with the client's own error as soon as the rest of its form fails (a

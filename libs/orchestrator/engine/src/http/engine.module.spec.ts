@@ -94,11 +94,16 @@ interface TracedBody {
   _meta: { sources: { name: string }[] };
 }
 interface ConfigStatusBody {
-  endpoints: { path: string }[];
+  endpoints: { domain: string; name: string; path: string }[];
   lastError: { problems: string[] };
 }
+interface OpenApiOperation {
+  operationId: string;
+  parameters: { name: string; in: string; required: boolean; schema: { type: string } }[];
+  requestBody?: { content: Record<string, { schema: { properties: object; required: string[] } }> };
+}
 interface OpenApiBody {
-  paths: Record<string, { get: { parameters: { name: string }[] } }>;
+  paths: Record<string, { get: OpenApiOperation; post: OpenApiOperation }>;
 }
 const jsonOf = async <T>(res: Response): Promise<T> => (await res.json()) as T;
 
@@ -114,12 +119,35 @@ const upload = lines(
   '        params: { file: $request.file, note: $request.note }',
 );
 
-const undeclaredRequest = lines(
+/** Endpoints without a `request` block, whose references declare their parameters. */
+const lookup = lines(
+  'endpoints:',
   '  find_item:',
   '    data_sources:',
   '      - name: item',
   '        type: echo',
   '        params: { id: $request.id }',
+  '  get_item:', // the name of an endpoint of the shop domain too
+  '    path: /lookup/items/{id}',
+  '    data_sources:',
+  '      - name: item',
+  '        type: echo',
+  '        params: { id: $request.id }',
+  '        when: $request.note != "skip"',
+  '    response_mapping: { id: $item.id, domain: lookup }',
+  '  rename_item:',
+  '    method: POST',
+  '    data_sources:',
+  '      - name: item',
+  '        type: echo',
+  '        params: { id: $request.id }',
+  '  find_items:',
+  '    request:',
+  '      ids: { type: array, items: { type: integer } }',
+  '    data_sources:',
+  '      - name: item',
+  '        type: echo',
+  '        params: { id: $request.ids }',
 );
 
 const renamedEndpoint = lines(
@@ -151,7 +179,7 @@ describe('EngineModule over HTTP', () => {
     directory = await directories.write({
       'config.yaml': 'settings: { request_deadline_ms: 2000 }\n',
       'domains/shop.yaml': domain(),
-      'domains/lookup.yaml': lines('endpoints:', undeclaredRequest),
+      'domains/lookup.yaml': lookup,
       'domains/uploads.yaml': upload,
     });
     service = await startService(
@@ -192,7 +220,7 @@ describe('EngineModule over HTTP', () => {
     expect(record).toMatchObject({
       id: executionId,
       requestId: 'engine-1',
-      endpoint: 'get_item',
+      endpoint: 'shop.get_item',
       status: 'ok',
       statusCode: 200,
       sources: [
@@ -202,8 +230,103 @@ describe('EngineModule over HTTP', () => {
     });
   });
 
-  it('passes an undeclared request on unchecked, at the default route', async () => {
-    expect(await (await get('/lookup/find-item?id=abc')).json()).toEqual({ id: 'abc', label: 'item abc' });
+  describe('an endpoint without a request block', () => {
+    const fieldsOf = async (res: Response) => {
+      expect(res.status).toBe(400);
+      const body = await jsonOf<Envelope & { statusCode: number; fields: { errors: string[] }[] }>(res);
+      expect(body.statusCode).toBe(400);
+      return body.fields;
+    };
+
+    it('takes each $request.<name> it reads from the query of a GET, as text, at the default route', async () => {
+      expect(await (await get('/lookup/find-item?id=7')).json()).toEqual({ id: '7', label: 'item 7' });
+    });
+
+    it('answers 400 naming a parameter that is missing', async () => {
+      expect(await fieldsOf(await get('/lookup/find-item'))).toEqual([
+        { field: 'id', errors: ['id is required'] },
+      ]);
+      expect(await fieldsOf(await get('/lookup/items/3'))).toEqual([
+        { field: 'note', errors: ['note is required'] },
+      ]);
+    });
+
+    it('answers 400 to a query parameter given twice, which only a declared array takes', async () => {
+      const [repeated] = await fieldsOf(await get('/lookup/find-item?id=1&id=2'));
+      expect(repeated).toEqual({
+        field: 'id',
+        errors: [expect.stringMatching(/^id is given more than once; /)],
+      });
+
+      expect(await (await get('/lookup/find-items?ids=1&ids=2')).json()).toMatchObject({ id: [1, 2] });
+      expect(await (await get('/lookup/find-items?ids=3')).json()).toMatchObject({ id: [3] });
+    });
+
+    it('takes them from the JSON body of a POST', async () => {
+      const post = (body: unknown) =>
+        fetch(`${service.url}/lookup/rename-item`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      expect(await (await post({ id: 'a1' })).json()).toEqual({ id: 'a1', label: 'item a1' });
+      expect(await fieldsOf(await post({}))).toEqual([{ field: 'id', errors: ['id is required'] }]);
+    });
+
+    it('takes the segments of its declared path as path parameters', async () => {
+      expect(await (await get('/lookup/items/12?note=hi')).json()).toEqual({ id: '12', domain: 'lookup' });
+    });
+
+    it('documents them in OpenAPI, so that a client can send them', async () => {
+      const { paths } = await jsonOf<OpenApiBody>(await get('/docs-json'));
+      const parameters = (operation: OpenApiOperation) =>
+        operation.parameters.map(({ name, in: location, required, schema }) => [
+          name,
+          location,
+          required,
+          schema.type,
+        ]);
+
+      expect(parameters(paths['/lookup/find-item'].get)).toEqual([
+        ['id', 'query', true, 'string'],
+        ['_trace', 'query', false, 'boolean'],
+      ]);
+      expect(parameters(paths['/lookup/items/{id}'].get)).toEqual([
+        ['id', 'path', true, 'string'],
+        ['note', 'query', true, 'string'],
+        ['_trace', 'query', false, 'boolean'],
+      ]);
+      expect(paths['/lookup/rename-item'].post.requestBody?.content['application/json'].schema).toMatchObject(
+        {
+          properties: { id: { type: 'string' } },
+          required: ['id'],
+        },
+      );
+    });
+  });
+
+  it('serves endpoints of the same name in two domains, and tells them apart in records and documentation', async () => {
+    const shop = await get('/items/8');
+    const lookupItem = await get('/lookup/items/8?note=hi');
+    expect(await shop.json()).toEqual({ id: 8, title: 'item 8 / item 8' });
+    expect(await lookupItem.json()).toEqual({ id: '8', domain: 'lookup' });
+
+    const recorded = async (res: Response) =>
+      (await jsonOf<{ endpoint: string }>(await get(`/executions/${res.headers.get('x-execution-id')}`)))
+        .endpoint;
+    expect(await recorded(shop)).toBe('shop.get_item');
+    expect(await recorded(lookupItem)).toBe('lookup.get_item');
+    const { executions } = await jsonOf<{ executions: { id: string }[] }>(
+      await get('/executions?endpoint=lookup.get_item'),
+    );
+    expect(executions.map(({ id }) => id)).toContain(lookupItem.headers.get('x-execution-id'));
+    expect(executions.map(({ id }) => id)).not.toContain(shop.headers.get('x-execution-id'));
+
+    const { paths } = await jsonOf<OpenApiBody>(await get('/docs-json'));
+    expect([paths['/items/{id}'].get.operationId, paths['/lookup/items/{id}'].get.operationId]).toEqual([
+      'shop.get_item',
+      'lookup.get_item',
+    ]);
   });
 
   it('streams a multipart file parameter to its source, and refuses a declared size over the limit', async () => {
@@ -265,11 +388,14 @@ describe('EngineModule over HTTP', () => {
     const status = await jsonOf<ConfigStatusBody>(
       await get('/admin/config', { authorization: 'Bearer s3cret' }),
     );
-    expect(status.endpoints.map((endpoint) => endpoint.path).sort()).toEqual([
-      '/broken/:id',
-      '/items/:id',
-      '/lookup/find-item',
-      '/uploads/upload-item',
+    expect(status.endpoints.map(({ domain, name, path }) => `${domain}.${name} ${path}`).sort()).toEqual([
+      'lookup.find_item /lookup/find-item',
+      'lookup.find_items /lookup/find-items',
+      'lookup.get_item /lookup/items/:id',
+      'lookup.rename_item /lookup/rename-item',
+      'shop.broken_item /broken/:id',
+      'shop.get_item /items/:id',
+      'uploads.upload_item /uploads/upload-item',
     ]);
   });
 

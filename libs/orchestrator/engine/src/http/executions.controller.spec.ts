@@ -29,7 +29,7 @@ describe('GET /executions and /executions/:id', () => {
       error: { statusCode: 504, message: 'features did not answer in time' },
     });
     Object.assign(records[1], { status: 'failed', statusCode: 504 });
-    Object.assign(records[2], { endpoint: 'list_orders' });
+    Object.assign(records[2], { endpoint: 'orders.list_orders' });
     Object.assign(records[3], { status: 'degraded', degraded: ['features'] });
     const store = app.get<ExecutionStore>(EXECUTION_STORE);
     for (const record of records) await store.save(record);
@@ -98,11 +98,11 @@ describe('GET /executions and /executions/:id', () => {
     const at = (record: ExecutionRecord) => encodeURIComponent(record.startedAt);
 
     expect(await ids('')).toEqual([d, c, b, a]);
-    expect(await ids('?endpoint=get_customer_360')).toEqual([d, b, a]);
-    expect(await ids('?endpoint=get_customer_360&limit=2')).toEqual([d, b]);
-    expect(await ids('?endpoint=list_orders')).toEqual([c]);
+    expect(await ids('?endpoint=customers.get_customer_360')).toEqual([d, b, a]);
+    expect(await ids('?endpoint=customers.get_customer_360&limit=2')).toEqual([d, b]);
+    expect(await ids('?endpoint=orders.list_orders')).toEqual([c]);
     expect(await ids('?status=failed')).toEqual([b]);
-    expect(await ids('?status=degraded&endpoint=get_customer_360')).toEqual([d]);
+    expect(await ids('?status=degraded&endpoint=customers.get_customer_360')).toEqual([d]);
     expect(await ids(`?since=${at(records[1])}&until=${at(records[2])}`)).toEqual([c, b]);
     expect(await ids(`?until=${at(records[0])}`)).toEqual([a]);
     expect(await ids(`?until=${at(records[2])}&limit=1`)).toEqual([c]);

@@ -21,7 +21,7 @@ export function executionRecord(overrides: Partial<ExecutionRecord> = {}, ageMs 
   return {
     id: randomUUID(),
     requestId: randomUUID(),
-    endpoint: 'get_customer_360',
+    endpoint: 'customers.get_customer_360',
     configVersion: 'v1',
     startedAt: new Date(Date.now() - ageMs).toISOString(),
     durationMs: 12,

@@ -27,7 +27,10 @@ const SOURCE_STATUSES = Object.keys(SOURCE_STATUS_MEANINGS) as SourceStatus[];
 
 /** The filters of `GET /executions`. */
 export class ExecutionQueryDto {
-  @ApiPropertyOptional({ example: 'get_customer_360', description: 'Only this endpoint' })
+  @ApiPropertyOptional({
+    example: 'customers.get_customer_360',
+    description: 'Only this endpoint, by its qualified name <domain>.<name>',
+  })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
@@ -133,7 +136,7 @@ export class ExecutionRecordDto implements ExecutionRecord {
   @ApiProperty({ example: '1f0e2d4c-6a57-4d55-9d3b-2a7c7c1b9a10' })
   requestId!: string;
 
-  @ApiProperty({ example: 'get_customer_360' })
+  @ApiProperty({ example: 'customers.get_customer_360', description: 'The endpoint, as <domain>.<name>' })
   endpoint!: string;
 
   @ApiProperty({ example: '3b1f9c2a', description: 'The configuration the execution ran on' })

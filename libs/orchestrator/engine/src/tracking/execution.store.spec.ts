@@ -104,11 +104,11 @@ describe.each(stores)('%s', (_name, create) => {
     const [a, b, c, d, e] = recordsInOrder(5);
     Object.assign(b, { status: 'failed', statusCode: 502 });
     Object.assign(d, { status: 'degraded', degraded: ['features'] });
-    Object.assign(e, { endpoint: 'list_orders', status: 'failed', statusCode: 503 });
+    Object.assign(e, { endpoint: 'orders.list_orders', status: 'failed', statusCode: 503 });
     await saveAll(store, [a, b, c, d, e]);
 
-    expect(ids(await store.list({ endpoint: 'list_orders' }))).toEqual(ids([e]));
-    expect(ids(await store.list({ endpoint: 'get_customer_360' }))).toEqual(ids([d, c, b, a]));
+    expect(ids(await store.list({ endpoint: 'orders.list_orders' }))).toEqual(ids([e]));
+    expect(ids(await store.list({ endpoint: 'customers.get_customer_360' }))).toEqual(ids([d, c, b, a]));
     expect(ids(await store.list({ status: 'failed' }))).toEqual(ids([e, b]));
     expect(ids(await store.list({ status: 'degraded' }))).toEqual(ids([d]));
     expect(ids(await store.list({ since: new Date(b.startedAt), until: new Date(c.startedAt) }))).toEqual(
@@ -117,7 +117,13 @@ describe.each(stores)('%s', (_name, create) => {
     expect(ids(await store.list({ since: new Date(c.startedAt) }))).toEqual(ids([e, d, c]));
     expect(ids(await store.list({ until: new Date(a.startedAt) }))).toEqual(ids([a]));
     expect(
-      ids(await store.list({ endpoint: 'get_customer_360', status: 'failed', since: new Date(a.startedAt) })),
+      ids(
+        await store.list({
+          endpoint: 'customers.get_customer_360',
+          status: 'failed',
+          since: new Date(a.startedAt),
+        }),
+      ),
     ).toEqual(ids([b]));
     expect(await store.list({ endpoint: 'nowhere' })).toEqual([]);
   });
