@@ -1,9 +1,10 @@
 import type { ErrorEnvelopeDto } from '@libs/core/http';
 import { unusedPortUrl } from '@libs/core/testing';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CATALOG_API_TOKEN, RunningApp, startApp, stopApps } from './support/apps';
+import { type ConfigDirectory, writeConfigDirectory } from './support/config-directory';
 import { seedDemoDatabase } from './support/customers';
 import {
   EXAMPLE_CONFIG_DIR,
@@ -206,7 +207,7 @@ describe('the example catalog endpoints, through the api adapter and the demo ca
     expect(await recordOf(served)).toMatchObject({
       id: served.headers.get('x-execution-id'),
       requestId: 'e2e-recorded',
-      endpoint: 'get_product_overview',
+      endpoint: 'catalog.get_product_overview',
       configVersion: served.headers.get('x-config-version'),
       status: 'ok',
       statusCode: 200,
@@ -228,7 +229,7 @@ describe('the example catalog endpoints, through the api adapter and the demo ca
       ],
     });
     expect(await recordOf(failed)).toMatchObject({
-      endpoint: 'get_product',
+      endpoint: 'catalog.get_product',
       status: 'failed',
       statusCode: 404,
       sources: [{ name: 'product', status: 'failed', attempts: 1, error: { statusCode: 404 } }],
@@ -243,6 +244,117 @@ describe('the example catalog endpoints, through the api adapter and the demo ca
     expect(status).toBe(400);
     expect(body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
     expect(body.fields?.map(({ field }) => field).sort()).toEqual(['product_id', 'reviews']);
+  });
+});
+
+/** An endpoint of the demo catalog's product, with no `request` block: its references declare it. */
+const productEndpoint = (extra: Record<string, unknown> = {}) => ({
+  ...extra,
+  data_sources: [
+    {
+      name: 'product',
+      type: 'api',
+      operation: 'catalog.get_product',
+      params: { product_id: '$request.product_id' },
+    },
+  ],
+  response_mapping: { id: '$product.id', name: '$product.name' },
+});
+
+interface OpenApiOperation {
+  operationId: string;
+  parameters: { name: string; in: string; required: boolean; schema: { type: string } }[];
+}
+
+/**
+ * The seed's form: endpoints without a `request` block, and two domains that both name one
+ * `get_product`, over the example's catalog integration and the demo catalog.
+ */
+describe('endpoints without a request block, and one name in two domains', () => {
+  let catalog: RunningApp;
+  let config: ConfigDirectory;
+  let orchestrator: RunningApp;
+
+  beforeAll(async () => {
+    config = await writeConfigDirectory({
+      domains: {
+        shop: { endpoints: { get_product: productEndpoint() } },
+        archive: { endpoints: { get_product: productEndpoint({ path: '/archive/products/{product_id}' }) } },
+      },
+    });
+    await copyFile(
+      join(EXAMPLE_CONFIG_DIR, 'integrations', 'catalog.yaml'),
+      join(config.directory, 'integrations', 'catalog.yaml'),
+    );
+    catalog = await startApp('catalog-api');
+    orchestrator = await startOrchestratorFor(catalog, { CONFIG_DIR: config.directory });
+  });
+  afterAll(async () => {
+    await stopApps(orchestrator, catalog);
+    await config.remove();
+  });
+
+  it('serves both get_product endpoints, the query parameter at one, the path parameter at the other, and records them apart', async () => {
+    const shop = await getJson(`${orchestrator.url}/shop/get-product?product_id=prd-1001`);
+    const archive = await getJson(`${orchestrator.url}/archive/products/prd-1002`);
+
+    expect([shop.status, archive.status]).toEqual([200, 200]);
+    expect(shop.body).toEqual({ id: 'prd-1001', name: 'Oak Desk Lamp' });
+    expect(archive.body).toMatchObject({ id: 'prd-1002' });
+    const endpointOf = async ({ headers }: { headers: Headers }) =>
+      (
+        await getJson<ExecutionRecord>(
+          `${orchestrator.url}/executions/${headers.get('x-execution-id')}`,
+          RECORD_HEADERS,
+        )
+      ).body.endpoint;
+    expect([await endpointOf(shop), await endpointOf(archive)]).toEqual([
+      'shop.get_product',
+      'archive.get_product',
+    ]);
+  });
+
+  it('answers 400 naming a missing parameter, and one given twice', async () => {
+    const missing = await getJson<ErrorEnvelopeDto>(`${orchestrator.url}/shop/get-product`);
+    const twice = await getJson<ErrorEnvelopeDto>(
+      `${orchestrator.url}/shop/get-product?product_id=prd-1001&product_id=prd-1002`,
+    );
+
+    expect(missing.status).toBe(400);
+    expect(missing.body).toMatchObject({
+      statusCode: 400,
+      error: 'Bad Request',
+      fields: [{ field: 'product_id', errors: ['product_id is required'] }],
+    });
+    expect(missing.body.message).toContain('product_id');
+    expect(twice.status).toBe(400);
+    expect(twice.body.fields).toEqual([
+      { field: 'product_id', errors: [expect.stringContaining('product_id is given more than once')] },
+    ]);
+  });
+
+  it('documents the parameter in /docs-json, each endpoint under an operation id of its own', async () => {
+    const { status, body } = await getJson<{ paths: Record<string, { get: OpenApiOperation }> }>(
+      `${orchestrator.url}/docs-json`,
+    );
+
+    expect(status).toBe(200);
+    const shop = body.paths['/shop/get-product'].get;
+    const archive = body.paths['/archive/products/{product_id}'].get;
+    expect(shop.parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          name: 'product_id',
+          in: 'query',
+          required: true,
+          schema: { type: 'string' },
+        }),
+      ]),
+    );
+    expect(archive.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'product_id', in: 'path', required: true })]),
+    );
+    expect([shop.operationId, archive.operationId]).toEqual(['shop.get_product', 'archive.get_product']);
   });
 });
 

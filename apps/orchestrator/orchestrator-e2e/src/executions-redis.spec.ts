@@ -54,7 +54,7 @@ describe('execution records shared by two orchestrator replicas through Redis', 
     expect(body).toMatchObject({
       id: executionId,
       requestId: 'e2e-replicated',
-      endpoint: 'get_product',
+      endpoint: 'catalog.get_product',
       configVersion: served.headers.get('x-config-version'),
       status: 'ok',
       statusCode: 200,
@@ -69,7 +69,7 @@ describe('execution records shared by two orchestrator replicas through Redis', 
     const executionId = failed.headers.get('x-execution-id');
 
     const { status, body } = await getJson<{ executions: ExecutionRecord[] }>(
-      `${replicaA.url}/executions?endpoint=get_product&status=failed`,
+      `${replicaA.url}/executions?endpoint=catalog.get_product&status=failed`,
       RECORD_HEADERS,
     );
 
