@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import {
   ConfigurationLoader,
   SourceAdapterRegistry,
+  type ConfigurationProblem,
   describeSnapshot,
   formatProblem,
 } from '@libs/orchestrator/engine';
@@ -26,19 +27,20 @@ export async function checkConfiguration(
   const root = resolve(workingDirectory, directory);
   const shown = relative(workingDirectory, root) || '.';
   const adapters = app.get(SourceAdapterRegistry).adapters;
-  const { snapshot, problems } = await app.get(ConfigurationLoader).load(root, adapters);
-  if (snapshot) return { ok: true, lines: [`${shown}: OK, ${describeSnapshot(snapshot)}`] };
+  const { snapshot, problems, warnings } = await app.get(ConfigurationLoader).load(root, adapters);
+  const shownProblem = (problem: ConfigurationProblem) =>
+    formatProblem({
+      ...problem,
+      ...(problem.file !== undefined && { file: relative(root, resolve(root, problem.file)) }),
+    });
+  // What could not be checked (a database unreachable now) is said, but does not fail the check.
+  const warned = warnings.map((warning) => `warning: ${shownProblem(warning)}`);
+  if (snapshot) return { ok: true, lines: [...warned, `${shown}: OK, ${describeSnapshot(snapshot)}`] };
   return {
     ok: false,
     lines: [
-      ...problems.map((problem) =>
-        formatProblem({
-          ...problem,
-          ...(problem.file !== undefined && {
-            file: relative(root, resolve(root, problem.file)),
-          }),
-        }),
-      ),
+      ...problems.map(shownProblem),
+      ...warned,
       `${shown}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
     ],
   };

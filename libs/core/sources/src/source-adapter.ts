@@ -1,5 +1,6 @@
 import type { FileHead } from '@libs/core/http';
 import type { Observable } from 'rxjs';
+import type { ResultShape } from './result-shape';
 
 /**
  * What a YAML endpoint's data source becomes once its references are resolved: the adapter of
@@ -81,6 +82,20 @@ export interface SourceAdapter {
    * a missing parameter), so that a bad configuration is refused before it serves.
    */
   validate?(source: SourceDeclarationView, sections: ConfigurationSections): SourceProblem[];
+  /**
+   * The shape of the source's result, when it can be known as a configuration loads (a
+   * statement's columns, a model's outputs, declared features or response schema), so that a
+   * reference to a field the result cannot have is refused before it serves. Undefined when it
+   * is known only at run time. A rejection says why it cannot be found out now (a database
+   * unreachable): the configuration still loads, with a warning, and the run-time rule applies
+   * (a missing value is null in the answer and named in its warnings). Called only for
+   * declarations that `validate` accepts; `signal` fires when the loader stops waiting.
+   */
+  describeResult?(
+    source: SourceDeclarationView,
+    sections: ConfigurationSections,
+    signal: AbortSignal,
+  ): Promise<ResultShape | undefined>;
   /**
    * Told the sections of each configuration that starts serving, so that the adapter can follow
    * it outside calls (open, check or close the connections it declares).

@@ -160,4 +160,6 @@ export interface ExecutionRecord {
   /** Optional sources that failed and were replaced by their default. */
   degraded: string[];
   sources: SourceTrace[];
+  /** Mapped fields that found no value in a source that answered (null in the response). */
+  warnings?: string[];
 }

@@ -1,4 +1,4 @@
-import { readPath, referencesIn, resolveReferences, wholeReference } from './references';
+import { readPath, referencesIn, resolveMapping, resolveReferences, wholeReference } from './references';
 
 const scope = {
   request: { customer_id: 'c-42', limit: 3 },
@@ -64,5 +64,30 @@ describe('references', () => {
     expect(resolveReferences('$missing.x', scope)).toBeUndefined();
     expect(resolveReferences('City: ${profile.nothing}.', scope)).toBe('City: .');
     expect(readPath(null, ['a'])).toBeUndefined();
+  });
+
+  it('maps a missing whole reference to null, never a vanished key, and lists every missing one with where it is', () => {
+    const { value, missing } = resolveMapping(
+      {
+        id: '$profile.customer_id',
+        name: '$profile.name',
+        cities: ['$profile.addresses[0].city', '$profile.addresses[3].city'],
+        label: 'Known as ${profile.nickname}',
+      },
+      scope,
+    );
+
+    expect(value).toEqual({
+      id: null,
+      name: 'Ada Lovelace',
+      cities: ['London', null],
+      label: 'Known as ',
+    });
+    expect(JSON.parse(JSON.stringify(value))).toHaveProperty('id', null);
+    expect(missing.map(({ at, reference }) => ({ at, text: reference.text }))).toEqual([
+      { at: ['id'], text: '$profile.customer_id' },
+      { at: ['cities', 1], text: '$profile.addresses[3].city' },
+      { at: ['label'], text: '${profile.nickname}' },
+    ]);
   });
 });

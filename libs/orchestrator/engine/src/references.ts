@@ -60,17 +60,58 @@ export function readPath(value: unknown, path: readonly (string | number)[]): un
  * inside a string.
  */
 export function resolveReferences(value: unknown, scope: Readonly<Record<string, unknown>>): unknown {
+  return resolve(value, scope, [], () => undefined);
+}
+
+/** A reference of a response mapping that found no value, and where in the mapping it is. */
+export interface MissingValue {
+  /** The keys and indexes leading to it in the mapping (`['profile', 'id']`). */
+  at: (string | number)[];
+  reference: Reference;
+}
+
+/**
+ * A response mapping with its references replaced from `scope`, as `resolveReferences` does,
+ * except that a whole reference that finds no value is `null` (a key never vanishes from the
+ * answer), and every reference that found none is listed.
+ */
+export function resolveMapping(
+  template: unknown,
+  scope: Readonly<Record<string, unknown>>,
+): { value: unknown; missing: MissingValue[] } {
+  const missing: MissingValue[] = [];
+  const value = resolve(template, scope, [], (reference, at) => {
+    missing.push({ at, reference });
+    return null;
+  });
+  return { value, missing };
+}
+
+/** `onMissing` answers what stands for a whole reference without a value. */
+function resolve(
+  value: unknown,
+  scope: Readonly<Record<string, unknown>>,
+  at: (string | number)[],
+  onMissing: (reference: Reference, at: (string | number)[]) => unknown,
+): unknown {
   if (typeof value === 'string') {
     const whole = wholeReference(value);
-    if (whole) return readPath(scope[whole.root], whole.path);
-    return value.replace(EMBEDDED, (_text, root: string, segments: string) =>
-      textOf(readPath(scope[root], toReference('', root, segments).path)),
-    );
+    if (whole) {
+      const found = readPath(scope[whole.root], whole.path);
+      return found === undefined ? onMissing(whole, at) : found;
+    }
+    return value.replace(EMBEDDED, (text, root: string, segments: string) => {
+      const reference = toReference(text, root, segments);
+      const found = readPath(scope[root], reference.path);
+      if (found === undefined) onMissing(reference, at);
+      return textOf(found);
+    });
   }
-  if (Array.isArray(value)) return value.map((item) => resolveReferences(item, scope));
+  if (Array.isArray(value))
+    return value.map((item, index) => resolve(item, scope, [...at, index], onMissing));
   if (value && typeof value === 'object') {
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, resolveReferences(item, scope)]),
+      Object.entries(value).map(([key, item]) => [key, resolve(item, scope, [...at, key], onMissing)]),
     );
   }
   return value;

@@ -3,7 +3,7 @@ import { DEMO_CUSTOMERS, DEMO_MIGRATIONS, DEMO_TRANSACTIONS, migrateAndSeed } fr
 import { DownstreamError } from '@libs/core/http';
 import type { SourceCall, ConfigurationSections } from '@libs/core/sources';
 import { failureOf, scratchPostgresDatabase, unusedPort } from '@libs/core/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -46,6 +46,7 @@ const operations = {
     result: 'many',
   },
   sleep: { connection: 'shop', sql: 'SELECT pg_sleep(:seconds) AS slept', result: 'scalar' },
+  delete_customers: { connection: 'shop', sql: 'DELETE FROM customers RETURNING id, name', result: 'many' },
 };
 
 const sectionsFor = (connection: DatabaseConnection): ConfigurationSections => ({
@@ -208,6 +209,31 @@ describe.each([
     expect(adapter.idempotent(view('get_customer'), sections)).toBe(true);
   });
 
+  it('describes an operation’s answer from its statement’s columns, without running it', async () => {
+    const describe = (operation: string) =>
+      adapter.describeResult(
+        { name: 'profile', type: 'database', operation, params: {} },
+        sections,
+        new AbortController().signal,
+      );
+    const before = await run('count_customers', {});
+
+    expect(await describe('get_customer')).toEqual({
+      fields: { id: {}, name: {}, email: {}, segment: {}, country: {}, created_at: {} },
+    });
+    expect(await describe('customer_balance')).toEqual({ fields: { balance: {}, accounts: {} } });
+    expect(await describe('list_transactions')).toEqual({
+      items: { fields: { id: {}, account_id: {}, amount: {}, occurred_at: {} } },
+    });
+    expect(await describe('count_customers')).toEqual({});
+    expect(await describe('rename_customer')).toEqual({ items: { fields: {} } });
+    expect(await describe('delete_customers')).toEqual({ items: { fields: { id: {}, name: {} } } });
+    expect(await run('count_customers', {})).toBe(before);
+    await expect(describe('broken')).rejects.toThrow(
+      /^database shop failed \((SQLITE_ERROR|42P01)\): .*no_such_table/,
+    );
+  });
+
   if (engine.name === 'postgres') {
     it('cancels a statement at the request’s deadline with a 504', async () => {
       const started = Date.now();
@@ -260,6 +286,37 @@ describe('DatabaseSourceAdapter with an unreachable PostgreSQL', () => {
     expect(error).toMatchObject({ source: 'profile', kind: 'unavailable', status: 503 });
     expect(error.message).toBe('profile: database shop is unavailable (ECONNREFUSED)');
     await connections.onApplicationShutdown();
+  });
+});
+
+describe('DatabaseSourceAdapter.describeResult of a database it cannot reach', () => {
+  const connections = new DatabaseConnections(new ConfigService());
+  const adapter = new DatabaseSourceAdapter(connections);
+  const describe = (connection: DatabaseConnection) =>
+    adapter.describeResult(
+      { name: 'profile', type: 'database', operation: 'get_customer', params: {} },
+      sectionsFor(connection),
+      new AbortController().signal,
+    );
+
+  it('says that PostgreSQL is unavailable', async () => {
+    const port = await unusedPort();
+    await expect(
+      describe({ type: 'postgres', host: '127.0.0.1', port, username: 'postgres' }),
+    ).rejects.toThrow(/^database shop is unavailable \(ECONNREFUSED\)/);
+  });
+
+  it('says that an SQLite file is missing, and does not create it', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'database-describe-'));
+    const path = join(directory, 'missing', 'shop.sqlite');
+    try {
+      await expect(describe({ type: 'sqlite', path })).rejects.toThrow(
+        `database shop is unavailable (SQLITE_CANTOPEN): no database file at ${path}`,
+      );
+      expect(existsSync(join(directory, 'missing'))).toBe(false);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
 

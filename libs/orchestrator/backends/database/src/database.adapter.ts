@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DownstreamError, maskSecrets } from '@libs/core/http';
 import {
   SourceAdapterFor,
+  objectWithFields,
   withinSourceCall,
+  type ResultShape,
   type SourceAdapter,
   type SourceCall,
   type ConfigurationSections,
@@ -66,6 +68,32 @@ export class DatabaseSourceAdapter implements SourceAdapter {
       });
     }
     return problems;
+  }
+
+  /**
+   * The operation's answer as its statement's columns give it, asked of the database without
+   * running it: a row of them (`one`), a list of rows (`many`); a `scalar` is no object. A
+   * database that cannot be reached or cannot prepare the statement now leaves it unknown.
+   */
+  async describeResult(
+    source: SourceDeclarationView,
+    sections: ConfigurationSections,
+    signal: AbortSignal,
+  ): Promise<ResultShape | undefined> {
+    const found = findTarget(source.operation, sections);
+    if ('problems' in found) return undefined;
+    const { operation, connectionName, connection } = found;
+    if (operation.result === 'scalar') return {};
+    const { sql } = bindStatement(connection.type, operation.sql, {});
+    const columns = await this.connections
+      .columnsOf(connectionName, connection, sql, signal)
+      .catch((error: unknown) => {
+        const { message } = failure(connectionName, error) as Error;
+        const detail = error instanceof Error && error.message ? `: ${maskSecrets(error.message)}` : '';
+        throw new Error(`${message}${detail}`);
+      });
+    const row = objectWithFields(columns);
+    return operation.result === 'many' ? { items: row } : row;
   }
 
   /** Only reads are repeated after a failure; a write might have happened already. */

@@ -5,6 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { types as pgTypes } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+import { postgresColumns, sqliteColumns } from './database.columns';
 import type { DatabaseConnection } from './database-configuration.schema';
 import { exactNumber } from './database.rows';
 
@@ -67,6 +69,35 @@ export class DatabaseConnections implements OnApplicationShutdown {
     return ready;
   }
 
+  /**
+   * The names of the columns `sql` answers on a connection, asked of the database without
+   * running the statement, on a connection of its own: the pool belongs to the configuration
+   * serving now, which the one being described may replace.
+   */
+  columnsOf(
+    name: string,
+    connection: DatabaseConnection,
+    sql: string,
+    signal: AbortSignal,
+  ): Promise<string[]> {
+    const variable = (key: string) => this.config.get<string>(key);
+    if (connection.type === 'sqlite') return sqliteColumns(sqliteFile(name, connection, variable), sql);
+    const options = dataSourceOptions(name, connection, variable) as PostgresConnectionOptions;
+    return postgresColumns(
+      {
+        ...(options.url !== undefined && { connectionString: options.url }),
+        host: options.host,
+        port: options.port,
+        user: options.username,
+        database: options.database,
+        password: typeof options.password === 'string' ? options.password : undefined,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      },
+      sql,
+      signal,
+    );
+  }
+
   async onApplicationShutdown(): Promise<void> {
     const all = [...this.dataSources.values()];
     this.dataSources.clear();
@@ -89,8 +120,7 @@ export function dataSourceOptions(
   variable: (key: string) => string | undefined,
 ): DataSourceOptions {
   if (connection.type === 'sqlite') {
-    const dataDirectory = variable('DATA_DIR') || 'data';
-    const database = resolve(connection.path ?? join(dataDirectory, `${name}.sqlite`));
+    const database = sqliteFile(name, connection, variable);
     mkdirSync(dirname(database), { recursive: true });
     return { name, type: 'better-sqlite3', database };
   }
@@ -108,6 +138,15 @@ export function dataSourceOptions(
     connectTimeoutMS: CONNECT_TIMEOUT_MS,
     extra: { types: { getTypeParser: postgresTypeParser } },
   };
+}
+
+/** Where an SQLite connection's file is: its `path`, or `<DATA_DIR>/<name>.sqlite`. */
+export function sqliteFile(
+  name: string,
+  connection: DatabaseConnection,
+  variable: (key: string) => string | undefined,
+): string {
+  return resolve(connection.path ?? join(variable('DATA_DIR') || 'data', `${name}.sqlite`));
 }
 
 /** int8 and numeric as numbers when exact, dates as `YYYY-MM-DD` text; pg's defaults otherwise. */

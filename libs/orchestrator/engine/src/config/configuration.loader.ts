@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SourceAdapter, ConfigurationSections } from '@libs/core/sources';
+import type { ConfigurationSections, ResultShape, SourceAdapter } from '@libs/core/sources';
 import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
@@ -10,23 +10,35 @@ import {
   type EndpointDefinition,
   type EngineSettings,
   type FilePosition,
+  type SourceDefinition,
 } from '../model';
 import { interpolateEnvironment, type Environment } from './configuration.environment';
 import { ConfigurationFile } from './configuration.file';
 import { schemaViolations, type ConfigurationFileKind, type SchemaViolation } from './configuration.schema';
 import { readEndpoint, type EndpointDeclaration } from './endpoint.reader';
+import { resultReferenceProblems } from './result-references';
 
 export interface ConfigurationLoadResult {
   /** The validated configuration, frozen; absent when there is any problem. */
   snapshot?: ConfigurationSnapshot;
   /** Every problem found, by file and position. */
   problems: ConfigurationProblem[];
+  /**
+   * What could not be checked, although the configuration is valid without it: sources whose
+   * result's shape could not be found out (a database unreachable at load).
+   */
+  warnings: ConfigurationProblem[];
 }
 
 export interface ConfigurationLoadOptions {
   /** Where `${NAME}` in config.yaml, database.yaml and integrations/*.yaml is read from. */
   environment?: Environment;
+  /** How long an adapter may take to tell a source's result shape (`describeResult`). */
+  describeTimeoutMs?: number;
 }
+
+/** Past it, a source's shape is unknown until run time, and the load goes on. */
+export const DESCRIBE_TIMEOUT_MS = 5_000;
 
 export const DEFAULT_SETTINGS: EngineSettings = Object.freeze({
   requestDeadlineMs: 30_000,
@@ -86,6 +98,7 @@ export class ConfigurationLoader {
             message: `configuration directory ${root} does not exist; expected a directory with config.yaml, domains/ and integrations/`,
           },
         ],
+        warnings: [],
       };
     }
     const { texts, modified, problems } = await readTexts(root);
@@ -155,13 +168,19 @@ export class ConfigurationLoader {
         endpoints.push({ file, definition: reading.definition, modifiedMs: modified.get(name) ?? 0 });
       }
     }
+    const accepted = new Set<SourceDefinition>();
     problems.push(
       ...duplicateEndpoints(endpoints),
       ...duplicateRoutes(endpoints),
-      ...sourceProblems(endpoints, knownAdapters, sections),
+      ...sourceProblems(endpoints, knownAdapters, sections, accepted),
     );
+    const described = await describeResults(endpoints, knownAdapters, sections, accepted, {
+      timeoutMs: options.describeTimeoutMs ?? DESCRIBE_TIMEOUT_MS,
+    });
+    problems.push(...described.problems);
+    const warnings = sortedProblems(described.warnings);
 
-    if (problems.length > 0) return { problems: sortedProblems(problems) };
+    if (problems.length > 0) return { problems: sortedProblems(problems), warnings };
     const snapshot: ConfigurationSnapshot = {
       version: versionOf(texts),
       loadedAt: new Date().toISOString(),
@@ -170,7 +189,7 @@ export class ConfigurationLoader {
       sections,
       endpoints: endpoints.map(({ definition }) => definition),
     };
-    return { snapshot: deepFreeze(snapshot), problems: [] };
+    return { snapshot: deepFreeze(snapshot), problems: [], warnings };
   }
 }
 
@@ -270,11 +289,15 @@ const duplicateRoutes = (endpoints: LoadedEndpoint[]) =>
       `duplicate route ${newer.method} ${newer.path}: endpoint "${qualifiedName(newer)}" has the route of endpoint "${qualifiedName(older)}" (${older.method} ${older.path}) at ${at(older.location)}; expected a method and path of its own`,
   );
 
-/** An unknown type, or what the type's adapter finds wrong with the declaration. */
+/**
+ * An unknown type, or what the type's adapter finds wrong with the declaration; the sources
+ * found right are added to `accepted`.
+ */
 function sourceProblems(
   endpoints: LoadedEndpoint[],
   adapters: ReadonlyMap<string, SourceAdapter>,
   sections: ConfigurationSections,
+  accepted: Set<SourceDefinition>,
 ): ConfigurationProblem[] {
   const types = [...adapters.keys()].sort();
   return endpoints.flatMap(({ file, definition }) =>
@@ -289,9 +312,9 @@ function sourceProblems(
       }
       const { name, type, operation, params } = source;
       try {
-        return (adapter.validate?.({ name, type, operation, params }, sections) ?? []).map((problem) =>
-          file.problem([...path, ...problem.path], problem.message),
-        );
+        const problems = adapter.validate?.({ name, type, operation, params }, sections) ?? [];
+        if (problems.length === 0) accepted.add(source);
+        return problems.map((problem) => file.problem([...path, ...problem.path], problem.message));
       } catch (error) {
         return [
           file.problem(path, `the ${type} adapter could not check this source: ${(error as Error).message}`),
@@ -299,6 +322,65 @@ function sourceProblems(
       }
     }),
   );
+}
+
+/**
+ * The result shape of every accepted source whose adapter can tell it at load (all asked at
+ * once, each for at most `timeoutMs`), and the references that read fields those shapes do not
+ * have. A source that transforms its result has the transform's shape, which is not known; a
+ * `foreach` answers a list of its calls' results. A shape that cannot be found out is a warning.
+ */
+async function describeResults(
+  endpoints: LoadedEndpoint[],
+  adapters: ReadonlyMap<string, SourceAdapter>,
+  sections: ConfigurationSections,
+  accepted: ReadonlySet<SourceDefinition>,
+  { timeoutMs }: { timeoutMs: number },
+): Promise<{ problems: ConfigurationProblem[]; warnings: ConfigurationProblem[] }> {
+  const warnings: ConfigurationProblem[] = [];
+  const describe = async (source: SourceDefinition): Promise<ResultShape | undefined> => {
+    const adapter = adapters.get(source.type);
+    if (!adapter?.describeResult || !accepted.has(source) || source.transform !== undefined) return undefined;
+    const { name, type, operation, params } = source;
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    // The loader stops waiting even for an adapter that does not heed the signal.
+    const stopped = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new Error(`no answer within ${timeoutMs} ms`);
+        controller.abort(error);
+        reject(error);
+      }, timeoutMs);
+    });
+    try {
+      const shape = await Promise.race([
+        adapter.describeResult({ name, type, operation, params }, sections, controller.signal),
+        stopped,
+      ]);
+      return shape && source.foreach ? { items: shape } : shape;
+    } catch (error) {
+      warnings.push({
+        ...source.location,
+        message: `the fields of source ${name} are not checked: its result's shape is unknown until it runs (${(error as Error).message}); a field it lacks will be null in the answer, with a warning`,
+      });
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const problems = await Promise.all(
+    endpoints.map(async ({ file, definition }) => {
+      const shapes = await Promise.all(definition.sources.map(describe));
+      const known = new Map(
+        definition.sources.flatMap((source, index) => {
+          const shape = shapes[index];
+          return shape ? [[source.name, shape] as const] : [];
+        }),
+      );
+      return resultReferenceProblems(file, definition, known);
+    }),
+  );
+  return { problems: problems.flat(), warnings };
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -439,7 +439,7 @@ class EndpointReader {
   }
 }
 
-function forEachString(
+export function forEachString(
   value: unknown,
   path: ValuePath,
   visit: (text: string, path: ValuePath) => void,

@@ -3,7 +3,7 @@ import { DownstreamError } from '@libs/core/http';
 import type { SourceAdapter, SourceCallContext } from '@libs/core/sources';
 import { Observable, catchError, defer, forkJoin, map, of, shareReplay, switchMap, throwError } from 'rxjs';
 import { qualifiedName, type EndpointDefinition, type ExecutionStatus, type SourceTrace } from '../model';
-import { resolveReferences } from '../references';
+import { resolveMapping, type MissingValue } from '../references';
 import { EndpointExecutionError } from './execution.error';
 import { planExecution, type ExecutionPlan } from './execution.plan';
 import { SourceExecution } from './source.execution';
@@ -23,6 +23,12 @@ export interface ExecutionOutcome {
   degraded: string[];
   /** One trace per source, in declaration order. */
   sources: SourceTrace[];
+  /**
+   * What the response lacks although its sources answered: a mapped field whose reference found
+   * no value in a source that succeeded (its value is null). Known only at run time when the
+   * source's shape was not known at load.
+   */
+  warnings: string[];
 }
 
 /** The name failures of the response's own transform are reported under. */
@@ -93,15 +99,19 @@ export class EndpointExecutor {
       const traces = () => declared.map((execution) => execution.trace());
       const degraded = () => declared.filter(({ status }) => status === 'degraded').map(({ name }) => name);
       const names = [...results.keys()];
+      // A value missing from a source that failed or was skipped is its default's doing, and the
+      // execution says so already (`degraded`, the traces); from one that answered, it is news.
+      const answered = (source: string) => executions.get(source)?.status === 'ok';
       return allOf([...results.values()]).pipe(
-        switchMap((values) => this.respond(plan, scopeOf(request.params, names, values))),
-        map((body): ExecutionOutcome => {
+        switchMap((values) => this.respond(plan, scopeOf(request.params, names, values), answered)),
+        map(({ body, warnings }): ExecutionOutcome => {
           const degradedSources = degraded();
           return {
             body,
             status: degradedSources.length > 0 ? 'degraded' : 'ok',
             degraded: degradedSources,
             sources: traces(),
+            warnings,
           };
         }),
         catchError((error: unknown) =>
@@ -126,35 +136,51 @@ export class EndpointExecutor {
 
   /**
    * The response: the primary source's result when there is no mapping (every result by name
-   * when there is no primary source either), else the mapping with its references resolved;
-   * then the endpoint's transform.
+   * when there is no primary source either), else the mapping with its references resolved (a
+   * missing value is null, and a warning when its source answered); then the endpoint's transform.
    */
-  private respond({ endpoint, transform }: ExecutionPlan, scope: Scope): Observable<unknown> {
+  private respond(
+    { endpoint, transform }: ExecutionPlan,
+    scope: Scope,
+    answered: (source: string) => boolean,
+  ): Observable<{ body: unknown; warnings: string[] }> {
     const { responseMapping, primarySource } = endpoint;
     const { request: _request, ...results } = scope;
-    const body =
-      responseMapping !== null && responseMapping !== undefined
-        ? resolveReferences(responseMapping, scope)
-        : primarySource !== undefined
-          ? results[primarySource]
-          : results;
-    if (!transform) return of(body);
+    let body: unknown;
+    let warnings: string[] = [];
+    if (responseMapping !== null && responseMapping !== undefined) {
+      const mapped = resolveMapping(responseMapping, scope);
+      body = mapped.value;
+      warnings = mapped.missing.filter(({ reference }) => answered(reference.root)).map(describeMissing);
+    } else {
+      body = primarySource !== undefined ? results[primarySource] : results;
+    }
+    if (!transform) return of({ body, warnings });
     // A transform that fails at run time is a configuration bug met by this request's data; it is
     // reported like a failed source (502), named after the response, rather than as an opaque 500.
-    return transform
-      .evaluate(body, scope)
-      .pipe(
-        catchError((error: Error) =>
-          throwError(
-            () =>
-              new DownstreamError(
-                RESPONSE_SOURCE,
-                'bad-gateway',
-                `the response transform of ${qualifiedName(endpoint)} failed: ${error.message}`,
-                { cause: error },
-              ),
-          ),
+    return transform.evaluate(body, scope).pipe(
+      map((transformed) => ({ body: transformed, warnings })),
+      catchError((error: Error) =>
+        throwError(
+          () =>
+            new DownstreamError(
+              RESPONSE_SOURCE,
+              'bad-gateway',
+              `the response transform of ${qualifiedName(endpoint)} failed: ${error.message}`,
+              { cause: error },
+            ),
         ),
-      );
+      ),
+    );
   }
+}
+
+/** `profile.id: $customer.customer_id found no value in the result of customer; it is null`. */
+function describeMissing({ at, reference }: MissingValue): string {
+  const field = at.reduce<string>(
+    (text, step) => (typeof step === 'number' ? `${text}[${step}]` : text ? `${text}.${step}` : step),
+    '',
+  );
+  const stands = reference.text.startsWith('${') ? 'empty text stands for it' : 'it is null';
+  return `${field || 'the response'}: ${reference.text} found no value in the result of ${reference.root}; ${stands}`;
 }

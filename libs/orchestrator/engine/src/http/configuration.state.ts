@@ -94,7 +94,13 @@ export class ConfigurationState implements OnApplicationBootstrap, OnApplication
   }
 
   private async loadOnce(): Promise<ReloadResult> {
-    const { snapshot, problems } = await this.loader.load(this.directory, this.registry.adapters);
+    const { snapshot, problems, warnings } = await this.loader.load(this.directory, this.registry.adapters);
+    if (warnings.length > 0) {
+      this.logger.warn(
+        { warnings: warnings.map(formatProblem) },
+        `the configuration has ${warnings.length} source${warnings.length === 1 ? '' : 's'} whose fields could not be checked at load`,
+      );
+    }
     const all = [...problems, ...(snapshot ? reservedRouteProblems(snapshot.endpoints) : [])].map(
       formatProblem,
     );

@@ -87,7 +87,8 @@ function operationOf(endpoint: EndpointDefinition) {
       : {}),
     responses: {
       200: {
-        description: 'The mapped response; `_meta` lists degraded sources, or the trace when asked for',
+        description:
+          'The mapped response; `_meta` lists degraded sources and mapped fields that found no value (`warnings`), or the trace when asked for',
         headers: {
           [EXECUTION_ID_HEADER]: {
             schema: { type: 'string' },

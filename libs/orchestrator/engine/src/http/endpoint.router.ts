@@ -115,7 +115,9 @@ export class EndpointRouter implements NestMiddleware {
       if (!res.writableFinished) cancel.abort();
     };
     res.once('close', abandon);
-    const record = (fields: Pick<ExecutionRecord, 'status' | 'statusCode' | 'degraded' | 'sources'>) =>
+    const record = (
+      fields: Pick<ExecutionRecord, 'status' | 'statusCode' | 'degraded' | 'sources' | 'warnings'>,
+    ) =>
       this.store.save({
         id: executionId,
         requestId,
@@ -152,6 +154,7 @@ export class EndpointRouter implements NestMiddleware {
         statusCode: 200,
         degraded: outcome.degraded,
         sources: outcome.sources,
+        ...(outcome.warnings.length > 0 && { warnings: outcome.warnings }),
       });
       return { ...outcome, executionId };
     } catch (error) {
@@ -220,16 +223,20 @@ export class EndpointRouter implements NestMiddleware {
 
   /**
    * The mapped response; an object also carries `_meta` when there is something to say (degraded
-   * sources) or the trace was asked for.
+   * sources, mapped fields that found no value) or the trace was asked for.
    */
   private bodyOf(outcome: ExecutionOutcome & { executionId: string }, req: Request): unknown {
     const wantsTrace = req.query[TRACE_QUERY] === 'true';
-    if (!isPlainObject(outcome.body) || (outcome.degraded.length === 0 && !wantsTrace)) return outcome.body;
+    const { degraded, warnings } = outcome;
+    if (!isPlainObject(outcome.body) || (degraded.length === 0 && warnings.length === 0 && !wantsTrace)) {
+      return outcome.body;
+    }
     return {
       ...outcome.body,
       _meta: {
         execution_id: outcome.executionId,
-        degraded: outcome.degraded,
+        degraded,
+        ...(warnings.length > 0 && { warnings }),
         ...(wantsTrace ? { sources: outcome.sources } : {}),
       },
     };
