@@ -161,5 +161,5 @@ export interface ExecutionRecord {
   degraded: string[];
   sources: SourceTrace[];
   /** Mapped fields that found no value in a source that answered (null in the response). */
-  warnings?: string[];
+  warnings: string[];
 }

@@ -34,6 +34,8 @@ export interface ExecutionRecord {
   statusCode: number;
   degraded: string[];
   sources: SourceTrace[];
+  /** Mapped fields that found no value in a source that answered. */
+  warnings: string[];
 }
 
 /** `GET /admin/config`. */

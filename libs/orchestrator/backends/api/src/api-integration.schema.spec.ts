@@ -1,5 +1,5 @@
 import Ajv from 'ajv';
-import { apiIntegrationSchema, parseApiIntegration } from './api-integration.schema';
+import { apiIntegrationSchema, parseApiIntegration, resultShapeOf } from './api-integration.schema';
 
 const crm = {
   description: 'The CRM',
@@ -120,5 +120,35 @@ describe('apiIntegrationSchema', () => {
       '/headers: the name "Bad Header" must match pattern "^[!#$%&\'*+.^_`|~0-9A-Za-z-]+$"',
       '/operations: the name "get customer" must match pattern "^[A-Za-z_][A-Za-z0-9_-]*$"',
     ]);
+  });
+});
+
+describe('resultShapeOf', () => {
+  it('takes properties as every field, items as a list’s items, and leaves open objects unknown', () => {
+    expect(
+      resultShapeOf({
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          address: { type: 'object', properties: { city: { type: 'string' } } },
+          lines: { type: 'array', items: { type: 'object', properties: { amount: { type: 'number' } } } },
+          extra: { type: 'object', properties: { a: {} }, additionalProperties: true },
+        },
+      }),
+    ).toEqual({
+      fields: {
+        id: {},
+        address: { fields: { city: {} } },
+        lines: { items: { fields: { amount: {} } } },
+        extra: {},
+      },
+    });
+    expect(
+      resultShapeOf({ type: 'object', properties: { a: {} }, additionalProperties: { type: 'string' } }),
+    ).toEqual({});
+    expect(resultShapeOf({ type: 'object', properties: { a: {} }, additionalProperties: false })).toEqual({
+      fields: { a: {} },
+    });
+    expect(resultShapeOf(true)).toEqual({});
   });
 });

@@ -1,4 +1,5 @@
 import { DEFAULT_RESPONSE_MAX_BYTES } from '@libs/core/resilience';
+import type { ResultShape } from '@libs/core/sources';
 import Ajv, { type ErrorObject } from 'ajv';
 
 export const API_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -20,6 +21,8 @@ export interface ApiOperation {
   headers?: Record<string, string>;
   body?: unknown;
   response?: string;
+  /** A JSON Schema of the result: its `properties` and `items` are what the loader checks references against. */
+  response_schema?: Record<string, unknown>;
   idempotent?: boolean;
 }
 
@@ -46,6 +49,9 @@ const HEADER_NAME = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";
 
 const TEMPLATE =
   'May hold `{param}` placeholders, each replaced by the value of the source param of that name.';
+
+const RESPONSE_SCHEMA =
+  'A JSON Schema of the result (the part of the answer that `response` selects), which the configuration is checked against when it loads: a reference to a field that its `properties` do not list is refused, unless `additionalProperties` is `true` or a schema; `items` describes the items of a list. Answers are not validated against it. Without it, a field the answer lacks is null in the response and named in `_meta.warnings`.';
 
 const operationSchema = {
   type: 'object',
@@ -87,6 +93,10 @@ const operationSchema = {
       pattern: '^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$',
       description:
         'Dot path of the part of the JSON answer that is the result (`data.customer`, `items.0`); the whole answer when absent. An answer without it is a 502.',
+    },
+    response_schema: {
+      type: 'object',
+      description: RESPONSE_SCHEMA,
     },
     idempotent: {
       type: 'boolean',
@@ -199,6 +209,43 @@ export function parseApiIntegration(
 ): { integration: ApiIntegration } | { problems: string[] } {
   if (validator(definition)) return { integration: definition };
   return { problems: readable(validator.errors ?? []) };
+}
+
+// Response schemas are only read for their properties and items, never compiled: checking them
+// as JSON Schema documents is enough, and unknown keywords (an OpenAPI `example`) are welcome.
+const responseSchemas = new Ajv({ strict: false, validateSchema: true });
+
+/** What makes an operation's `response_schema` no JSON Schema: the first thing the meta-schema finds. */
+export function responseSchemaProblems(operation: ApiOperation): string[] {
+  if (operation.response_schema === undefined) return [];
+  if (responseSchemas.validateSchema(operation.response_schema)) return [];
+  // The meta-schema's alternatives (`type` is a name or a list of names) each add an error for the
+  // same mistake; the first says it best.
+  const [first] = responseSchemas.errors ?? [];
+  return [first ? `${first.instancePath || '/'}: ${first.message}` : 'not a JSON Schema'];
+}
+
+/**
+ * A response schema as the shape of a result: `properties` list every field of an object unless
+ * `additionalProperties` is `true` or a schema (the schema describes the answer, it does not
+ * merely constrain it), and `items` are a list's items. Other keywords say nothing of fields.
+ */
+export function resultShapeOf(schema: unknown): ResultShape {
+  if (typeof schema !== 'object' || schema === null) return {};
+  const { properties, additionalProperties, items } = schema as Record<string, unknown>;
+  const closed = additionalProperties === undefined || additionalProperties === false;
+  return {
+    ...(closed &&
+      typeof properties === 'object' &&
+      properties !== null && {
+        fields: Object.fromEntries(
+          Object.entries(properties).map(([name, property]) => [name, resultShapeOf(property)]),
+        ),
+      }),
+    ...(typeof items === 'object' &&
+      items !== null &&
+      !Array.isArray(items) && { items: resultShapeOf(items) }),
+  };
 }
 
 /**

@@ -67,6 +67,10 @@ const integrationsFor = (url: string) => ({
         path: '/customers/{customer_id}',
         headers: { 'X-Tenant': '{tenant}' },
         response: 'data.customer',
+        response_schema: {
+          type: 'object',
+          properties: { id: { type: 'string' }, name: { type: 'string' } },
+        },
       },
       create_note: { method: 'POST', path: '/customers/{customer_id}/notes' },
       ping: { method: 'HEAD', path: '/ping' },
@@ -424,6 +428,28 @@ describe('ApiSourceAdapter validation and idempotency', () => {
       {
         path: ['operation'],
         message: 'integration crm is invalid: /base_url: must match pattern "^https?://[^\\s/?#]+[^\\s?#]*$"',
+      },
+    ]);
+  });
+
+  it('describes a result by its operation’s response_schema, and nothing without one', async () => {
+    await expect(adapter.describeResult(declaration('crm.get_customer'), sections)).resolves.toEqual({
+      fields: { id: {}, name: {} },
+    });
+    await expect(
+      adapter.describeResult(declaration('catalog.get_product'), sections),
+    ).resolves.toBeUndefined();
+  });
+
+  it('refuses a response_schema that is no JSON Schema', () => {
+    const broken = sectionsOf({
+      crm: { base_url: 'http://x', operations: { get: { path: '/x', response_schema: { type: 'record' } } } },
+    });
+    expect(adapter.validate(declaration('crm.get'), broken)).toEqual([
+      {
+        path: ['operation'],
+        message:
+          'operation crm.get has an invalid response_schema: /type: must be equal to one of the allowed values',
       },
     ]);
   });

@@ -6,6 +6,7 @@ import { DEFAULT_RESPONSE_MAX_BYTES, DownstreamClient } from '@libs/core/resilie
 import {
   SourceAdapterFor,
   withinSourceCall,
+  type ResultShape,
   type SourceAdapter,
   type SourceCall,
   type ConfigurationSections,
@@ -18,6 +19,8 @@ import {
   DEFAULT_RETRIES,
   DEFAULT_TIMEOUT_MS,
   parseApiIntegration,
+  responseSchemaProblems,
+  resultShapeOf,
   type ApiAuth,
   type ApiIntegration,
   type ApiOperation,
@@ -74,6 +77,12 @@ export class ApiSourceAdapter implements SourceAdapter {
         message: `integration ${integrationName} reads its credential from the environment variable ${variable}, which is not set`,
       });
     }
+    for (const message of responseSchemaProblems(operation)) {
+      problems.push({
+        path: ['operation'],
+        message: `operation ${integrationName}.${operationName} has an invalid response_schema: ${message}`,
+      });
+    }
     for (const [param, places] of placeholdersOf(operation)) {
       if (!(param in source.params)) {
         problems.push({
@@ -83,6 +92,16 @@ export class ApiSourceAdapter implements SourceAdapter {
       }
     }
     return problems;
+  }
+
+  /** What the operation's `response_schema` says of its result; nothing without one. */
+  async describeResult(
+    source: SourceDeclarationView,
+    sections: ConfigurationSections,
+  ): Promise<ResultShape | undefined> {
+    const found = findTarget(source.operation, sections);
+    const schema = 'operation' in found ? found.operation.response_schema : undefined;
+    return schema && resultShapeOf(schema);
   }
 
   idempotent(source: SourceDeclarationView, sections: ConfigurationSections): boolean {

@@ -109,6 +109,36 @@ describe('FeastSourceAdapter against the project’s feature server', () => {
     ]);
   });
 
+  it('describes declared features as the fields it answers, and nothing it cannot know', async () => {
+    const answered = async (params: Record<string, unknown>) => {
+      const shape = await adapter.describeResult({ name: 'features', type: 'feast', params });
+      const result = await run(callFor(params));
+      const row = Array.isArray(result) ? result[0] : result;
+      return { described: shape, answered: Object.keys(row).sort() };
+    };
+    const fieldsOf = (names: string[]) => ({ fields: Object.fromEntries(names.map((name) => [name, {}])) });
+
+    const single = await answered({
+      features: ['customer_stats:customer_lifetime_value', 'customer_stats:total_balance'],
+      entities: { customer_id: 'cus-1001' },
+    });
+    expect(single.described).toEqual(fieldsOf(single.answered));
+    expect(single.answered).toEqual(['customer_id', 'customer_lifetime_value', 'total_balance']);
+    const fullNames = await answered({
+      features: ['customer_stats:total_balance'],
+      entities: { customer_id: ['cus-1001', 'cus-1002'] },
+      full_feature_names: true,
+    });
+    expect(fullNames.described).toEqual({ items: fieldsOf(fullNames.answered) });
+    expect(fullNames.answered).toEqual(['customer_id', 'customer_stats__total_balance']);
+    for (const params of [
+      { feature_service: 'credit_features', entities: { customer_id: 'cus-1001' } },
+      { features: ['customer_stats:total_balance', '$request.extra'], entities: { customer_id: 'x' } },
+    ]) {
+      expect(await adapter.describeResult({ name: 'features', type: 'feast', params })).toBeUndefined();
+    }
+  });
+
   it('answers a product’s stats', async () => {
     await expect(
       run(callFor({ features: ['product_stats:units_sold'], entities: { product_id: 'prd-1001' } })),

@@ -2,8 +2,10 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { DownstreamError } from '@libs/core/http';
 import {
   SourceAdapterFor,
+  objectWithFields,
   shapeProblems,
   withinSourceCall,
+  type ResultShape,
   type SourceAdapter,
   type SourceCall,
   type SourceDeclarationView,
@@ -79,6 +81,25 @@ export class FeastSourceAdapter implements SourceAdapter {
       });
     }
     return problems;
+  }
+
+  /**
+   * A lookup of declared features answers their names beside the entities' join keys: one row,
+   * or a list of rows when an entity is given a list of ids. Features named by a reference or
+   * through a feature service are known only to the feature server.
+   */
+  async describeResult(source: SourceDeclarationView): Promise<ResultShape | undefined> {
+    const { features, entities, full_feature_names: fullNames } = source.params;
+    const declared = Array.isArray(features) && features.every((feature) => !isReference(feature));
+    if (!declared || !isRecord(entities) || (fullNames !== undefined && typeof fullNames !== 'boolean')) {
+      return undefined;
+    }
+    const names = (features as string[]).map((feature) => {
+      const [view, name] = feature.split(':');
+      return fullNames ? `${view}__${name}` : name;
+    });
+    const row = objectWithFields([...Object.keys(entities), ...names]);
+    return Object.values(entities).some(Array.isArray) ? { items: row } : row;
   }
 
   /** Reading features changes nothing. */

@@ -145,6 +145,19 @@ describe('ModelSourceAdapter against the model-service', () => {
     expect(error.detail).toBe('unknown model churn');
   });
 
+  it('describes the answer from the model’s metadata: one field per output', async () => {
+    const describe = (operation: string) =>
+      adapter.describeResult(
+        { name: 'risk', type: 'model', operation, params: { features: '$features.x' } },
+        { settings: {}, integrations: {} },
+        new AbortController().signal,
+      );
+
+    expect(await describe('credit_risk')).toEqual({ fields: { probability_of_default: {} } });
+    expect(await describe('product_recommendation@1')).toEqual({ fields: { scores: {} } });
+    await expect(describe('churn')).rejects.toThrow('model-service rejected the request (HTTP 404)');
+  });
+
   it('validates declarations: the model as operation, and params', () => {
     const declaration = {
       name: 'risk',
@@ -264,6 +277,15 @@ describe('ModelSourceAdapter when the model server is not running', () => {
       );
       expect(error).toMatchObject({ status: 503, kind: 'unavailable', source: 'risk' });
       expect(error.message).toBe('risk: model-service is unavailable (ECONNREFUSED)');
+      await expect(
+        moduleRef
+          .get(ModelSourceAdapter)
+          .describeResult(
+            { name: 'risk', type: 'model', operation: 'credit_risk', params: { features: [] } },
+            { settings: {}, integrations: {} },
+            new AbortController().signal,
+          ),
+      ).rejects.toThrow('model-service is unavailable (ECONNREFUSED)');
     } finally {
       await moduleRef.close();
     }

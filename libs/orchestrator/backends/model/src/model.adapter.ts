@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import {
   SourceAdapterFor,
+  objectWithFields,
   withinSourceCall,
+  type ConfigurationSections,
+  type ResultShape,
   type SourceAdapter,
   type SourceCall,
   type SourceDeclarationView,
   type SourceProblem,
 } from '@libs/core/sources';
-import { Observable, map, switchMap, tap } from 'rxjs';
+import { Observable, firstValueFrom, fromEvent, map, switchMap, takeUntil, tap } from 'rxjs';
 import { ModelClient } from './model.client';
 import { MODEL_SERVICE } from './model.config';
 import type { ModelReference } from './model.dto';
@@ -50,6 +53,20 @@ export class ModelSourceAdapter implements SourceAdapter {
       problems.push({ path: ['params'], message: 'model sources need one param per model input' });
     }
     return problems;
+  }
+
+  /** The answer has one field per output of the model, as its metadata lists them. */
+  async describeResult(
+    source: SourceDeclarationView,
+    _sections: ConfigurationSections,
+    signal: AbortSignal,
+  ): Promise<ResultShape | undefined> {
+    const model = modelReferenceOf(source.operation);
+    if (!model) return undefined;
+    const metadata = await firstValueFrom(
+      this.client.metadata(model, {}).pipe(takeUntil(fromEvent(signal, 'abort'))),
+    );
+    return objectWithFields(metadata.outputs.map(({ name }) => name));
   }
 
   /** Inference is a pure function of its inputs. */

@@ -361,7 +361,7 @@ async function describeResults(
     } catch (error) {
       warnings.push({
         ...source.location,
-        message: `the fields of source ${name} are not checked: its result's shape is unknown until it runs (${(error as Error).message}); a field it lacks will be null in the answer, with a warning`,
+        message: `the fields of source ${name} are not checked: its result’s shape is unknown until it runs (${(error as Error).message}); a field it lacks will be null in the answer, with a warning`,
       });
       return undefined;
     } finally {

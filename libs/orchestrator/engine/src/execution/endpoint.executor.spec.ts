@@ -115,7 +115,13 @@ describe('EndpointExecutor', () => {
           q: 'hello',
         },
       );
-      expect(outcome).toEqual({ body: { echo: 'hello' }, status: 'ok', degraded: [], sources: [] });
+      expect(outcome).toEqual({
+        body: { echo: 'hello' },
+        status: 'ok',
+        degraded: [],
+        sources: [],
+        warnings: [],
+      });
     });
   });
 

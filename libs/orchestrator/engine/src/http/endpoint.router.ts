@@ -154,7 +154,7 @@ export class EndpointRouter implements NestMiddleware {
         statusCode: 200,
         degraded: outcome.degraded,
         sources: outcome.sources,
-        ...(outcome.warnings.length > 0 && { warnings: outcome.warnings }),
+        warnings: outcome.warnings,
       });
       return { ...outcome, executionId };
     } catch (error) {
@@ -164,6 +164,7 @@ export class EndpointRouter implements NestMiddleware {
           statusCode: error.status,
           degraded: error.degraded,
           sources: error.sources,
+          warnings: [],
         });
       }
       throw error;

@@ -28,6 +28,7 @@ export function executionRecord(overrides: Partial<ExecutionRecord> = {}, ageMs 
     status: 'ok',
     statusCode: 200,
     degraded: [],
+    warnings: [],
     sources: [
       {
         name: 'profile',

@@ -160,12 +160,12 @@ export class ExecutionRecordDto implements ExecutionRecord {
   @ApiProperty({ type: [SourceTraceDto] })
   sources!: SourceTraceDto[];
 
-  @ApiPropertyOptional({
+  @ApiProperty({
     type: [String],
     example: ['id: $profile.customer_id found no value in the result of profile; it is null'],
     description: 'Mapped fields that found no value in a source that answered; they are null in the response',
   })
-  warnings?: string[];
+  warnings!: string[];
 }
 
 export class ExecutionListDto {
