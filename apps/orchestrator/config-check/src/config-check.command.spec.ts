@@ -1,21 +1,43 @@
-import { WORKSPACE_ROOT } from '@libs/core/testing';
+import { WORKSPACE_ROOT, unusedPortUrl, type RunningService } from '@libs/core/testing';
+import { DEMO_MIGRATIONS, migrateAndSeed } from '@libs/demo/data';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { apiIntegrationSchema } from '@libs/orchestrator/backends/api';
+import { generateDemoModels, startModelService } from '@libs/reference/model-serving/testing';
+import { DataSource } from 'typeorm';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { AppModule } from './app.module';
 import { checkConfiguration } from './config-check.command';
 
 describe('config:check', () => {
   let app: INestApplicationContext;
   let broken: string;
+  let shop: string;
+  let modelsDir: string;
+  let modelService: RunningService;
 
   beforeAll(async () => {
     // The example's integration reads its token from there, and an unset one is refused.
     process.env['CATALOG_API_TOKEN'] = 'example-token';
     process.env['CREDIT_BUREAU_API_KEY'] = 'example-key';
+    // The example's references are checked against the demo database's columns and the demo
+    // models' outputs, as the stack serves them.
+    shop = await mkdtemp(join(tmpdir(), 'config-check-shop-'));
+    const seeding = new DataSource({
+      type: 'better-sqlite3',
+      database: join(shop, 'main.sqlite'),
+      migrations: DEMO_MIGRATIONS,
+    });
+    await seeding.initialize();
+    await migrateAndSeed(seeding);
+    await seeding.destroy();
+    process.env['DATABASE_URL'] = `sqlite:${join(shop, 'main.sqlite')}`;
+    modelsDir = generateDemoModels();
+    modelService = await startModelService(modelsDir);
+    process.env['MODEL_SERVICE_URL'] = modelService.url;
+    // Imported once the environment is set: the module reads it as it is declared.
+    const { AppModule } = await import('./app.module');
     app = await NestFactory.createApplicationContext(AppModule, { logger: false });
     broken = await mkdtemp(join(tmpdir(), 'config-check-'));
     await mkdir(join(broken, 'domains'));
@@ -34,9 +56,12 @@ describe('config:check', () => {
     );
   });
   afterAll(async () => {
-    delete process.env['CATALOG_API_TOKEN'];
+    for (const name of ['CATALOG_API_TOKEN', 'CREDIT_BUREAU_API_KEY', 'DATABASE_URL', 'MODEL_SERVICE_URL']) {
+      delete process.env[name];
+    }
     await app.close();
-    await rm(broken, { recursive: true, force: true });
+    await modelService.app.close();
+    await Promise.all([broken, shop, modelsDir].map((path) => rm(path, { recursive: true, force: true })));
   });
 
   it('passes the repository’s example configuration against the real source types', async () => {
@@ -50,6 +75,57 @@ describe('config:check', () => {
         ),
       ],
     });
+  });
+
+  it('still passes when the database cannot be reached, saying once which sources it leaves unchecked', async () => {
+    process.env['DATABASE_URL'] = `sqlite:${join(shop, 'absent.sqlite')}`;
+    try {
+      const { ok, lines } = await checkConfiguration(app, 'config', WORKSPACE_ROOT);
+
+      expect(ok).toBe(true);
+      expect(lines).toEqual([
+        expect.stringMatching(
+          /^warning: domains\/customers\.yaml:16:9: the fields of 9 sources \(get_customer\.customer, get_customer\.accounts, .*\) are not checked: their results’ shapes are unknown until they run \(database main is unavailable \(SQLITE_CANTOPEN\): no database file at .*absent\.sqlite\); a field they lack will be null in the answer, with a warning$/,
+        ),
+        expect.stringMatching(/^config: OK, /),
+      ]);
+    } finally {
+      process.env['DATABASE_URL'] = `sqlite:${join(shop, 'main.sqlite')}`;
+    }
+  });
+
+  it('refuses a reference to a column the operation’s statement does not answer, naming the columns', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'config-check-columns-'));
+    try {
+      await mkdir(join(directory, 'domains'));
+      await writeFile(
+        join(directory, 'database.yaml'),
+        await readFile(join(WORKSPACE_ROOT, 'config', 'database.yaml'), 'utf8'),
+      );
+      await writeFile(
+        join(directory, 'domains', 'customers.yaml'),
+        [
+          'endpoints:',
+          '  get_customer:',
+          '    request: { customer_id: { in: path } }',
+          '    data_sources:',
+          '      - { name: profile, type: database, operation: get_customer, params: { customer_id: $request.customer_id } }',
+          '    response_mapping: { id: $profile.customer_id, name: $profile.name }',
+          '',
+        ].join('\n'),
+      );
+      const name = basename(directory);
+
+      expect(await checkConfiguration(app, name, tmpdir())).toEqual({
+        ok: false,
+        lines: [
+          `domains/customers.yaml:6:29: unknown field customer_id in "$profile.customer_id": the result of source profile has no field customer_id; its fields: id, name, email, segment, country, created_at`,
+          `${name}: 1 problem`,
+        ],
+      });
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 
   it('lists every problem with the file named relative to the directory checked, then how many', async () => {

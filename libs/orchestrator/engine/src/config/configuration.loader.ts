@@ -328,7 +328,8 @@ function sourceProblems(
  * The result shape of every accepted source whose adapter can tell it at load (all asked at
  * once, each for at most `timeoutMs`), and the references that read fields those shapes do not
  * have. A source that transforms its result has the transform's shape, which is not known; a
- * `foreach` answers a list of its calls' results. A shape that cannot be found out is a warning.
+ * `foreach` answers a list of its calls' results. A shape that cannot be found out is a warning,
+ * one per reason (a database down is said once, with every source it leaves unchecked).
  */
 async function describeResults(
   endpoints: LoadedEndpoint[],
@@ -337,8 +338,8 @@ async function describeResults(
   accepted: ReadonlySet<SourceDefinition>,
   { timeoutMs }: { timeoutMs: number },
 ): Promise<{ problems: ConfigurationProblem[]; warnings: ConfigurationProblem[] }> {
-  const warnings: ConfigurationProblem[] = [];
-  const describe = async (source: SourceDefinition): Promise<ResultShape | undefined> => {
+  const unknown = new Map<SourceDefinition, { endpoint: string; reason: string }>();
+  const describe = async (endpoint: string, source: SourceDefinition): Promise<ResultShape | undefined> => {
     const adapter = adapters.get(source.type);
     if (!adapter?.describeResult || !accepted.has(source) || source.transform !== undefined) return undefined;
     const { name, type, operation, params } = source;
@@ -359,10 +360,7 @@ async function describeResults(
       ]);
       return shape && source.foreach ? { items: shape } : shape;
     } catch (error) {
-      warnings.push({
-        ...source.location,
-        message: `the fields of source ${name} are not checked: its result’s shape is unknown until it runs (${(error as Error).message}); a field it lacks will be null in the answer, with a warning`,
-      });
+      unknown.set(source, { endpoint, reason: (error as Error).message });
       return undefined;
     } finally {
       clearTimeout(timer);
@@ -370,7 +368,7 @@ async function describeResults(
   };
   const problems = await Promise.all(
     endpoints.map(async ({ file, definition }) => {
-      const shapes = await Promise.all(definition.sources.map(describe));
+      const shapes = await Promise.all(definition.sources.map((source) => describe(definition.name, source)));
       const known = new Map(
         definition.sources.flatMap((source, index) => {
           const shape = shapes[index];
@@ -380,7 +378,29 @@ async function describeResults(
       return resultReferenceProblems(file, definition, known);
     }),
   );
-  return { problems: problems.flat(), warnings };
+  return { problems: problems.flat(), warnings: unknownShapeWarnings(endpoints, unknown) };
+}
+
+/** One warning per reason, where the first source it concerns is declared, naming them all. */
+function unknownShapeWarnings(
+  endpoints: LoadedEndpoint[],
+  unknown: ReadonlyMap<SourceDefinition, { endpoint: string; reason: string }>,
+): ConfigurationProblem[] {
+  const byReason = new Map<string, { first: SourceDefinition; names: string[] }>();
+  for (const source of endpoints.flatMap(({ definition }) => definition.sources)) {
+    const found = unknown.get(source);
+    if (!found) continue;
+    const group = byReason.get(found.reason) ?? { first: source, names: [] };
+    group.names.push(`${found.endpoint}.${source.name}`);
+    byReason.set(found.reason, group);
+  }
+  return [...byReason].map(([reason, { first, names }]) => ({
+    ...first.location,
+    message:
+      names.length === 1
+        ? `the fields of source ${names[0]} are not checked: its result’s shape is unknown until it runs (${reason}); a field it lacks will be null in the answer, with a warning`
+        : `the fields of ${names.length} sources (${names.join(', ')}) are not checked: their results’ shapes are unknown until they run (${reason}); a field they lack will be null in the answer, with a warning`,
+  }));
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -158,6 +158,7 @@ describe('ConfigurationLoader: references checked against what sources answer', 
         '    data_sources:',
         '      - { name: profile, type: shaped, operation: broken }',
         '      - { name: slow, type: shaped, operation: silent }',
+        '      - { name: again, type: shaped, operation: broken }',
         '    response_mapping: { id: $profile.customer_id, x: $slow.x }',
       ),
       adapter,
@@ -167,8 +168,8 @@ describe('ConfigurationLoader: references checked against what sources answer', 
     expect(problems).toEqual([]);
     expect(snapshot).toBeDefined();
     expect(warnings).toEqual([
-      'domains/customers.yaml:4:9: the fields of source profile are not checked: its result’s shape is unknown until it runs (database main is unavailable (ECONNREFUSED)); a field it lacks will be null in the answer, with a warning',
-      'domains/customers.yaml:5:9: the fields of source slow are not checked: its result’s shape is unknown until it runs (no answer within 50 ms); a field it lacks will be null in the answer, with a warning',
+      'domains/customers.yaml:4:9: the fields of 2 sources (get_customer.profile, get_customer.again) are not checked: their results’ shapes are unknown until they run (database main is unavailable (ECONNREFUSED)); a field they lack will be null in the answer, with a warning',
+      'domains/customers.yaml:5:9: the fields of source get_customer.slow are not checked: its result’s shape is unknown until it runs (no answer within 50 ms); a field it lacks will be null in the answer, with a warning',
     ]);
 
     const refused = await load(
