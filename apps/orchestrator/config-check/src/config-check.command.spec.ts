@@ -1,4 +1,4 @@
-import { WORKSPACE_ROOT, unusedPortUrl, type RunningService } from '@libs/core/testing';
+import { WORKSPACE_ROOT, type RunningService } from '@libs/core/testing';
 import { DEMO_MIGRATIONS, migrateAndSeed } from '@libs/demo/data';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';

@@ -89,9 +89,17 @@ class StatementDescription implements Submittable {
     this.resolve(this.columns);
   }
 
-  // Never sent for a statement that is only described; pg calls them on the active query.
-  handleDataRow(): void {}
-  handleCommandComplete(): void {}
-  handleEmptyQuery(): void {}
-  handlePortalSuspended(): void {}
+  // pg calls these on the active query; a statement only described never gets them.
+  handleDataRow(): void {
+    // no rows: nothing runs
+  }
+  handleCommandComplete(): void {
+    // nothing ran to complete
+  }
+  handleEmptyQuery(): void {
+    // an empty statement has no columns, as none were described
+  }
+  handlePortalSuspended(): void {
+    // no portal is bound
+  }
 }

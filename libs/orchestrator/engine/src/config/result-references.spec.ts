@@ -26,6 +26,10 @@ function shapedAdapter(shapes: Record<string, ResultShape>): SourceAdapter & { d
   };
 }
 
+/** A domain file of one endpoint, get_customer, whose `data_sources:` line is followed by `rest`. */
+const customerEndpoint = (...rest: string[]) =>
+  lines('endpoints:', '  get_customer:', '    data_sources:', ...rest);
+
 const row = (...names: string[]): ResultShape => ({
   fields: Object.fromEntries(names.map((name) => [name, {}])),
 });
@@ -53,10 +57,7 @@ describe('ConfigurationLoader: references checked against what sources answer', 
 
   it('refuses a wrong field wherever a reference reads it, at its line and column, naming the fields there are', async () => {
     const { snapshot, problems } = await load(
-      lines(
-        'endpoints:',
-        '  get_customer:',
-        '    data_sources:',
+      customerEndpoint(
         '      - { name: profile, type: shaped, operation: get_customer }',
         '      - name: accounts',
         '        type: shaped',
@@ -91,10 +92,7 @@ describe('ConfigurationLoader: references checked against what sources answer', 
   it('loads references to fields there are, and leaves alone what is not known at load', async () => {
     const adapter = shapedAdapter(SHAPES);
     const { snapshot, problems, warnings } = await load(
-      lines(
-        'endpoints:',
-        '  get_customer:',
-        '    data_sources:',
+      customerEndpoint(
         '      - { name: profile, type: shaped, operation: get_customer }',
         '      - { name: anything, type: shaped, operation: get_anything }',
         '      - { name: unknown, type: shaped, operation: not_described }',
@@ -152,10 +150,7 @@ describe('ConfigurationLoader: references checked against what sources answer', 
   it('still loads when a shape cannot be found out, saying so where the source is; an invalid source is not asked', async () => {
     const adapter = shapedAdapter(SHAPES);
     const { snapshot, problems, warnings } = await load(
-      lines(
-        'endpoints:',
-        '  get_customer:',
-        '    data_sources:',
+      customerEndpoint(
         '      - { name: profile, type: shaped, operation: broken }',
         '      - { name: slow, type: shaped, operation: silent }',
         '      - { name: again, type: shaped, operation: broken }',
