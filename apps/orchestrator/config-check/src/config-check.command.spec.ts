@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { apiIntegrationSchema } from '@libs/orchestrator/backends/api';
 import { generateDemoModels, startModelService } from '@libs/reference/model-serving/testing';
 import { DataSource } from 'typeorm';
+import { feastConfigurationSchema } from '@libs/orchestrator/backends/feast';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -154,5 +155,11 @@ describe('config:check', () => {
       expect(url).toMatch(baseUrl);
     }
     expect('crm.internal').not.toMatch(baseUrl);
+  });
+
+  it('publishes the feast adapter’s own format of feast.yaml', async () => {
+    const published = JSON.parse(await readFile(join(WORKSPACE_ROOT, 'docs/config.schema.json'), 'utf8'));
+
+    expect(published.definitions.feastFile).toEqual(JSON.parse(JSON.stringify(feastConfigurationSchema)));
   });
 });

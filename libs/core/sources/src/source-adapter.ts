@@ -46,7 +46,8 @@ export interface SourceCallContext {
 
 /**
  * The parts of a configuration that are not endpoints, which adapters read their own section
- * of: `integrations/*.yaml` for `api`, `database.yaml` for `database`…
+ * of: `integrations/*.yaml` for `api`, and the top-level file named after a source type
+ * (`database.yaml`, `feast.yaml`) for that type.
  */
 export interface ConfigurationSections {
   /** Global settings from `config.yaml`. */
@@ -55,6 +56,8 @@ export interface ConfigurationSections {
   integrations: Readonly<Record<string, unknown>>;
   /** The content of `database.yaml`, when present. */
   database?: Readonly<Record<string, unknown>>;
+  /** The content of `feast.yaml`, when present. */
+  feast?: Readonly<Record<string, unknown>>;
 }
 
 /** A problem with a source declaration, found when a configuration loads. */

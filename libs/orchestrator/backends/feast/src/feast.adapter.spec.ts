@@ -1,7 +1,7 @@
 import { Reflector } from '@nestjs/core';
 import type { TestingModule } from '@nestjs/testing';
 import type { DownstreamError } from '@libs/core/http';
-import { SOURCE_ADAPTER_TYPE, type SourceCall } from '@libs/core/sources';
+import { SOURCE_ADAPTER_TYPE, type ConfigurationSections, type SourceCall } from '@libs/core/sources';
 import { failureOf, unusedPortUrl } from '@libs/core/testing';
 import { firstValueFrom } from 'rxjs';
 import { FeastSourceAdapter } from './feast.adapter';
@@ -20,18 +20,35 @@ const CUS_1001_CREDIT = {
   total_balance: 23230.75,
 };
 
+/** The project's feast.yaml, and a lookup by a list of features for a second entity key. */
+const SECTIONS: ConfigurationSections = {
+  settings: {},
+  integrations: {},
+  feast: {
+    operations: {
+      get_customer_features: { feature_service: 'customer_features', entities: ['customer_id'] },
+      get_units_sold: { features: ['product_stats:units_sold'], entities: ['product_id'] },
+    },
+  },
+};
+
 /** A call of the source `features`, with what it annotates collected in `annotations`. */
-function callFor(params: Record<string, unknown>, annotations: Record<string, unknown>[] = []): SourceCall {
+function callFor(
+  params: Record<string, unknown>,
+  annotations: Record<string, unknown>[] = [],
+  operation?: string,
+): SourceCall {
   return {
     source: 'features',
     type: 'feast',
+    ...(operation && { operation }),
     params,
     context: {
       requestId: 'req-9',
       executionId: 'exec-9',
       signal: new AbortController().signal,
       deadline: Date.now() + 5_000,
-      sections: { settings: {}, integrations: {} },
+      sections: SECTIONS,
       annotate: (details) => annotations.push(details),
     },
   };
@@ -143,6 +160,32 @@ describe('FeastSourceAdapter against the project’s feature server', () => {
     await expect(
       run(callFor({ features: ['product_stats:units_sold'], entities: { product_id: 'prd-1001' } })),
     ).resolves.toEqual({ product_id: 'prd-1001', units_sold: expect.any(Number) });
+  });
+
+  it('answers an operation of feast.yaml for the entity key given as its param', async () => {
+    const annotations: Record<string, unknown>[] = [];
+    await expect(
+      run(callFor({ customer_id: 'cus-1001' }, annotations, 'get_customer_features')),
+    ).resolves.toEqual({
+      ...CUS_1001_CREDIT,
+      avg_transaction_amount: 62.98,
+    });
+    expect(annotations).toEqual([]);
+  });
+
+  it('answers an operation of feast.yaml for a list of ids, and batches a foreach of it', async () => {
+    await expect(
+      run(callFor({ product_id: ['prd-1001', 'prd-0000'] }, [], 'get_units_sold')),
+    ).resolves.toEqual([
+      { product_id: 'prd-1001', units_sold: expect.any(Number) },
+      { product_id: 'prd-0000', units_sold: null },
+    ]);
+    const items = ['cus-0000', 'cus-1001'].map((id) =>
+      callFor({ customer_id: id }, [], 'get_customer_features'),
+    );
+    const [unknown, known] = await firstValueFrom(adapter.executeBatch(items));
+    expect(unknown).toMatchObject({ customer_id: 'cus-0000', customer_lifetime_value: null });
+    expect(known).toMatchObject({ customer_id: 'cus-1001', customer_lifetime_value: 440.89 });
   });
 
   it('passes the server’s refusal of an unknown feature service on, naming the source', async () => {
@@ -303,8 +346,7 @@ describe('FeastSourceAdapter against recorded Feast answers', () => {
     expect(validate({})).toEqual([
       { path: ['params'], message: 'feast sources need either features or feature_service' },
     ]);
-    expect(validate({ features: ['total_balance', 7], feature_service: 'credit_features' }, 'push')).toEqual([
-      { path: ['operation'], message: 'unknown operation push; feast sources have: online_features' },
+    expect(validate({ features: ['total_balance', 7], feature_service: 'credit_features' })).toEqual([
       { path: ['params'], message: 'feast sources need either features or feature_service' },
       {
         path: ['params', 'features', 0],
@@ -328,6 +370,53 @@ describe('FeastSourceAdapter against recorded Feast answers', () => {
     ]);
     expect(adapter.validate({ ...declaration, params: { feature_service: 'credit_features' } })).toEqual([
       { path: ['params'], message: 'feast sources need param entities' },
+    ]);
+  });
+
+  it('validates sources naming an operation of feast.yaml: its entity keys are their params, no others', () => {
+    const validate = (operation: string, params: Record<string, unknown>, sections = SECTIONS) =>
+      adapter.validate({ name: 'features', type: 'feast', operation, params }, sections);
+
+    expect(validate('get_customer_features', { customer_id: '$request.customer_id' })).toEqual([]);
+    expect(validate('get_customer_features', { id: '$request.id', entities: {} })).toEqual([
+      {
+        path: ['params'],
+        message:
+          'operation get_customer_features needs param customer_id (an entity key), which the source does not give',
+      },
+      {
+        path: ['params', 'id'],
+        message: 'unknown param id; operation get_customer_features takes its entity keys: customer_id',
+      },
+      {
+        path: ['params', 'entities'],
+        message: 'unknown param entities; operation get_customer_features takes its entity keys: customer_id',
+      },
+    ]);
+    expect(validate('get_customer_credit', { customer_id: 'cus-1001' })).toEqual([
+      {
+        path: ['operation'],
+        message:
+          "unknown operation get_customer_credit; feast sources have: online_features (the lookup in params), and feast.yaml's get_customer_features, get_units_sold",
+      },
+    ]);
+    expect(
+      validate('get_customer_features', { customer_id: 'cus-1001' }, { settings: {}, integrations: {} }),
+    ).toEqual([
+      {
+        path: ['operation'],
+        message:
+          'unknown operation get_customer_features; feast sources have: online_features (the lookup in params), and feast.yaml declares none',
+      },
+    ]);
+    const invalid = { ...SECTIONS, feast: { operations: { broken: { entities: 'customer_id' } } } };
+    expect(validate('broken', { customer_id: 'cus-1001' }, invalid)).toEqual([
+      {
+        path: ['operation'],
+        message:
+          'operation broken of feast.yaml is invalid: /: must have exactly one of feature_service and features',
+      },
+      { path: ['operation'], message: 'operation broken of feast.yaml is invalid: /entities: must be array' },
     ]);
   });
 });

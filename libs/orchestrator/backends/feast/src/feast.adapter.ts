@@ -5,6 +5,7 @@ import {
   objectWithFields,
   shapeProblems,
   withinSourceCall,
+  type ConfigurationSections,
   type ResultShape,
   type SourceAdapter,
   type SourceCall,
@@ -13,19 +14,32 @@ import {
   type SourceShape,
 } from '@libs/core/sources';
 import { Observable, defer, map, of, tap } from 'rxjs';
+import { FEATURE_REFERENCE, parseFeastOperation, type FeastOperation } from './feast-configuration.schema';
 import { FeastClient } from './feast.client';
 import { FEATURE_SERVER } from './feast.config';
 import type { EntityValue, FeatureStatus, OnlineFeatures } from './feast.dto';
 
 export const FEAST_SOURCE_TYPE = 'feast';
-const FEAST_SOURCE_SHAPE: SourceShape = {
-  operations: ['online_features'],
+
+/** The operation of sources that give what to look up in their own params. */
+const INLINE_OPERATION = 'online_features';
+
+const INLINE_SHAPE: SourceShape = {
+  operations: [INLINE_OPERATION],
   required: ['entities'],
   optional: ['features', 'feature_service', 'full_feature_names'],
 };
-const FEATURE_REFERENCE = /^[^:\s]+:[^:\s]+$/;
 
 type Row = Record<string, unknown>;
+
+/** What one call asks the feature server, whether its source gave it inline or named an operation. */
+interface Lookup {
+  features?: string[];
+  featureService?: string;
+  fullFeatureNames?: boolean;
+  /** Join key → an id, or a list of ids for a batch lookup. */
+  entities: unknown;
+}
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -34,12 +48,15 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const isReference = (value: unknown) => typeof value === 'string' && value.startsWith('$');
 
 /**
- * Sources of type `feast`: `online_features` (the default operation) reads online features from
- * a Feast feature server, by `features` (`<feature_view>:<feature>` references) or by
- * `feature_service`, for the `entities` given as join key → id. With single ids it answers the
- * one row (`{ customer_id, customer_lifetime_value, … }`); with lists of ids (a batch lookup) the
- * rows in request order. Missing values are `null`; their statuses (NOT_FOUND, NULL_VALUE…) go
- * to the source's trace.
+ * Sources of type `feast` read online features from a Feast feature server, in one of two forms:
+ * - an operation of `feast.yaml` (`operation: get_customer_features`), which names a feature
+ *   service or a list of features, and its entity keys; the source's params are those keys;
+ * - `online_features` (the default operation), the lookup given inline: `features`
+ *   (`<feature_view>:<feature>` references) or `feature_service`, and `entities` as join key → id.
+ *
+ * With single ids it answers the one row (`{ customer_id, customer_lifetime_value, … }`); with
+ * lists of ids (a batch lookup) the rows in request order. Missing values are `null`; their
+ * statuses (NOT_FOUND, NULL_VALUE…) go to the source's trace.
  */
 @Injectable()
 @SourceAdapterFor(FEAST_SOURCE_TYPE)
@@ -48,36 +65,22 @@ export class FeastSourceAdapter implements SourceAdapter {
 
   constructor(private readonly client: FeastClient) {}
 
-  validate(source: SourceDeclarationView): SourceProblem[] {
-    const { features, feature_service: featureService, entities } = source.params;
-    const problems = shapeProblems(source, FEAST_SOURCE_SHAPE);
-    if ((features === undefined) === (featureService === undefined)) {
-      problems.push({ path: ['params'], message: 'feast sources need either features or feature_service' });
-    }
-    if (features !== undefined && !isReference(features)) {
-      if (!Array.isArray(features)) {
-        problems.push({
-          path: ['params', 'features'],
-          message: 'features must be a list of <feature_view>:<feature> references',
-        });
-      } else {
-        features.forEach((feature, index) => {
-          if (!isReference(feature) && !(typeof feature === 'string' && FEATURE_REFERENCE.test(feature))) {
-            problems.push({
-              path: ['params', 'features', index],
-              message: `${JSON.stringify(feature)} is not a <feature_view>:<feature> reference`,
-            });
-          }
-        });
-      }
-    }
-    if (featureService !== undefined && typeof featureService !== 'string') {
-      problems.push({ path: ['params', 'feature_service'], message: 'feature_service must be a name' });
-    }
-    if (entities !== undefined && (!isRecord(entities) || !Object.keys(entities).length)) {
+  validate(source: SourceDeclarationView, sections?: ConfigurationSections): SourceProblem[] {
+    if (source.operation === undefined || source.operation === INLINE_OPERATION)
+      return inlineProblems(source);
+    const found = findOperation(source.operation, sections);
+    if ('problems' in found) return found.problems.map((message) => ({ path: ['operation'], message }));
+    const { entities } = found.operation;
+    const problems: SourceProblem[] = entities
+      .filter((key) => !(key in source.params))
+      .map((key) => ({
+        path: ['params'],
+        message: `operation ${source.operation} needs param ${key} (an entity key), which the source does not give`,
+      }));
+    for (const param of Object.keys(source.params).filter((name) => !entities.includes(name))) {
       problems.push({
-        path: ['params', 'entities'],
-        message: 'entities must map each join key to an id or a list of ids',
+        path: ['params', param],
+        message: `unknown param ${param}; operation ${source.operation} takes its entity keys: ${entities.join(', ')}`,
       });
     }
     return problems;
@@ -121,10 +124,12 @@ export class FeastSourceAdapter implements SourceAdapter {
 
   private lookUp(calls: SourceCall[]): Observable<(Row | Row[])[]> {
     const [first] = calls;
-    if (calls.some((call) => requestShapeOf(call) !== requestShapeOf(first))) {
+    const lookups = calls.map(lookupOf);
+    const shape = requestShapeOf(lookups[0]);
+    if (lookups.some((lookup) => requestShapeOf(lookup) !== shape)) {
       throw refusal(first.source, 'every item of a foreach must ask for the same features');
     }
-    const items = calls.map((call) => entityColumnsOf(call.source, call.params['entities']));
+    const items = lookups.map((lookup) => entityColumnsOf(first.source, lookup.entities));
     const rowCounts = items.map(({ entities }) => Object.values(entities)[0].length);
     const perItem = (rows: Row[]) => {
       let offset = 0;
@@ -134,17 +139,17 @@ export class FeastSourceAdapter implements SourceAdapter {
       });
     };
     if (rowCounts.every((count) => count === 0)) return of(perItem([]));
-    const { features, feature_service, full_feature_names } = first.params;
+    const { features, featureService, fullFeatureNames } = lookups[0];
     return this.client
       .onlineFeatures(
         {
-          features: features as string[] | undefined,
-          featureService: feature_service as string | undefined,
+          features,
+          featureService,
           entities: mergedColumns(
             first.source,
             items.map(({ entities }) => entities),
           ),
-          fullFeatureNames: full_feature_names as boolean | undefined,
+          fullFeatureNames,
         },
         first.context,
       )
@@ -155,9 +160,91 @@ export class FeastSourceAdapter implements SourceAdapter {
   }
 }
 
+/** What a source of the inline form (`online_features`) gets wrong in its params. */
+function inlineProblems(source: SourceDeclarationView): SourceProblem[] {
+  const { features, feature_service: featureService, entities } = source.params;
+  const problems = shapeProblems(source, INLINE_SHAPE);
+  if ((features === undefined) === (featureService === undefined)) {
+    problems.push({ path: ['params'], message: 'feast sources need either features or feature_service' });
+  }
+  if (features !== undefined && !isReference(features)) {
+    if (!Array.isArray(features)) {
+      problems.push({
+        path: ['params', 'features'],
+        message: 'features must be a list of <feature_view>:<feature> references',
+      });
+    } else {
+      features.forEach((feature, index) => {
+        if (!isReference(feature) && !(typeof feature === 'string' && FEATURE_REFERENCE.test(feature))) {
+          problems.push({
+            path: ['params', 'features', index],
+            message: `${JSON.stringify(feature)} is not a <feature_view>:<feature> reference`,
+          });
+        }
+      });
+    }
+  }
+  if (featureService !== undefined && typeof featureService !== 'string') {
+    problems.push({ path: ['params', 'feature_service'], message: 'feature_service must be a name' });
+  }
+  if (entities !== undefined && (!isRecord(entities) || !Object.keys(entities).length)) {
+    problems.push({
+      path: ['params', 'entities'],
+      message: 'entities must map each join key to an id or a list of ids',
+    });
+  }
+  return problems;
+}
+
+/** An operation of `feast.yaml`, or why a source cannot name it, with what there is. */
+function findOperation(
+  name: string,
+  sections: ConfigurationSections | undefined,
+): { operation: FeastOperation } | { problems: string[] } {
+  const declared = sections?.feast?.['operations'];
+  const operations = isRecord(declared) ? declared : {};
+  if (!Object.hasOwn(operations, name)) {
+    const known = Object.keys(operations);
+    return {
+      problems: [
+        `unknown operation ${name}; feast sources have: ${INLINE_OPERATION} (the lookup in params)${known.length ? `, and feast.yaml's ${known.join(', ')}` : ', and feast.yaml declares none'}`,
+      ],
+    };
+  }
+  const parsed = parseFeastOperation(operations[name]);
+  if ('problems' in parsed) {
+    return {
+      problems: parsed.problems.map((problem) => `operation ${name} of feast.yaml is invalid: ${problem}`),
+    };
+  }
+  return parsed;
+}
+
+/** The call's lookup: its own params (`online_features`), or its operation's, for the entity keys in its params. */
+function lookupOf({ source, operation, params, context }: SourceCall): Lookup {
+  if (operation === undefined || operation === INLINE_OPERATION) {
+    return {
+      features: params['features'] as string[] | undefined,
+      featureService: params['feature_service'] as string | undefined,
+      fullFeatureNames: params['full_feature_names'] as boolean | undefined,
+      entities: params['entities'],
+    };
+  }
+  const found = findOperation(operation, context.sections);
+  // A configuration that loaded was validated, so only code calling the adapter directly gets here.
+  if ('problems' in found) throw new Error(`source ${source}: ${found.problems.join('; ')}`);
+  const { features, feature_service, full_feature_names, entities } = found.operation;
+  return {
+    features,
+    featureService: feature_service,
+    fullFeatureNames: full_feature_names,
+    entities: Object.fromEntries(entities.map((key) => [key, params[key]])),
+  };
+}
+
 /** What a lookup asks for besides its entities: the items of one batch must agree on it. */
-const requestShapeOf = ({ params }: SourceCall): string =>
-  JSON.stringify([params['features'], params['feature_service'], params['full_feature_names']]);
+const requestShapeOf = ({ features, featureService, fullFeatureNames }: Lookup): string =>
+  JSON.stringify([features, featureService, fullFeatureNames]);
 
 const refusal = (source: string, message: string) =>
   new DownstreamError(source, 'rejected', `${source}: ${message}`, {

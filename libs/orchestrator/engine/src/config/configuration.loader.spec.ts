@@ -254,16 +254,21 @@ describe('ConfigurationLoader', () => {
       expect(snapshot?.sections).toEqual({ settings: {}, integrations: {} });
     });
 
-    it('keeps database.yaml as the database section', async () => {
-      const { snapshot } = await load({
+    it('keeps database.yaml and feast.yaml as the sections of their source types', async () => {
+      const { snapshot, problems } = await load({
         'database.yaml': lines(
           'connections:',
           '  main: { url: "${DATABASE_URL:-postgres://localhost/app}" }',
           'operations:',
           '  get_customer: { connection: main, sql: "select 1" }',
         ),
+        'feast.yaml': lines(
+          'operations:',
+          '  get_customer_features: { feature_service: "${FEATURE_SERVICE:-customer_features}", entities: [customer_id] }',
+        ),
       });
 
+      expect(problems).toEqual([]);
       expect(snapshot?.sections.database).toEqual({
         connections: { main: { url: 'postgres://localhost/app' } },
         operations: { get_customer: { connection: 'main', sql: 'select 1' } },
@@ -315,6 +320,11 @@ describe('ConfigurationLoader', () => {
           ],
         }),
       ]);
+      expect(snapshot?.sections.feast).toEqual({
+        operations: {
+          get_customer_features: { feature_service: 'customer_features', entities: ['customer_id'] },
+        },
+      });
     });
 
     it('loads the repository’s example configuration', async () => {
@@ -720,6 +730,28 @@ describe('ConfigurationLoader', () => {
       ).toEqual([
         'integrations/crm.yaml:4:11: integrations.crm.auth: got an object; expected exactly one of: `header: <name>` or `in: query` with `name: <parameter>`',
         'integrations/crm.yaml:5:44: integrations.crm.operations.get.method: got "FETCH"; expected one of: GET, HEAD, POST, PUT, PATCH, DELETE',
+      ]);
+    });
+
+    it('reports a feast.yaml operation that does not match the feast format', async () => {
+      expect(
+        await problemsOf({
+          'feast.yaml': lines(
+            'operations:',
+            '  both:',
+            '    feature_service: customer_features',
+            '    features: [customer_stats:total_balance]',
+            '    entities: [customer_id]',
+            '  neither: { entities: [] }',
+            '  unnamed: { features: [total_balance], entities: [customer_id], join_keys: [customer_id] }',
+          ),
+        }),
+      ).toEqual([
+        'feast.yaml:3:5: operations.both: got an object; expected exactly one of: `feature_service: <name>` or `features: [<feature_view>:<feature>, …]`',
+        'feast.yaml:6:12: operations.neither: got an object; expected exactly one of: `feature_service: <name>` or `features: [<feature_view>:<feature>, …]`',
+        'feast.yaml:6:24: operations.neither.entities: got an array; expected at least 1 item',
+        'feast.yaml:7:25: operations.unnamed.features[0]: got "total_balance"; expected a <feature_view>:<feature> reference',
+        'feast.yaml:7:66: operations.unnamed: unknown property "join_keys"; expected one of: description, feature_service, features, entities, full_feature_names',
       ]);
     });
 

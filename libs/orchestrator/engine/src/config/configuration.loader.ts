@@ -31,7 +31,7 @@ export interface ConfigurationLoadResult {
 }
 
 export interface ConfigurationLoadOptions {
-  /** Where `${NAME}` in config.yaml, database.yaml and integrations/*.yaml is read from. */
+  /** Where `${NAME}` in config.yaml, database.yaml, feast.yaml and integrations/*.yaml is read from. */
   environment?: Environment;
   /** How long an adapter may take to tell a source's result shape (`describeResult`). */
   describeTimeoutMs?: number;
@@ -49,6 +49,17 @@ export const DEFAULT_SETTINGS: EngineSettings = Object.freeze({
 });
 
 const DOMAIN_NAME = /^[a-z0-9][a-z0-9_-]*$/i;
+
+/**
+ * The source types that own a top-level file named after them (`database.yaml`): each file is
+ * checked against its `<type>File` part of the schema, environment replaced, and handed to the
+ * type's adapter as `sections[type]`. A new type with a file of its own is one more entry here
+ * and its part of the schema.
+ */
+const SOURCE_TYPE_FILES = {
+  database: 'databaseFile',
+  feast: 'feastFile',
+} as const satisfies Partial<Record<keyof ConfigurationSections, ConfigurationFileKind>>;
 const YAML_EXTENSIONS = ['.yaml', '.yml'];
 const VERSION_LENGTH = 12;
 
@@ -75,8 +86,8 @@ interface LoadedEndpoint {
 }
 
 /**
- * Loads a configuration directory: `config.yaml` (settings), `database.yaml`, `domains/*.yaml`
- * (endpoints; the domain is the file's name) and `integrations/*.yaml`. Everything is checked
+ * Loads a configuration directory: `config.yaml` (settings), `database.yaml`, `feast.yaml`,
+ * `domains/*.yaml` (endpoints; the domain is the file's name) and `integrations/*.yaml`. Everything is checked
  * before anything serves (structure against `docs/config.schema.json`, references,
  * expressions, dependency cycles, routes, and each source against its adapter), and every
  * problem is reported at once with its file, line and column.
@@ -114,7 +125,6 @@ export class ConfigurationLoader {
     };
 
     const config = texts.has('config.yaml') ? read('config.yaml', 'configFile', true) : undefined;
-    const database = texts.has('database.yaml') ? read('database.yaml', 'databaseFile', true) : undefined;
     const rawSettings = (config?.value?.['settings'] ?? {}) as RawSettings;
     const settings: EngineSettings = {
       requestDeadlineMs: rawSettings.request_deadline_ms ?? DEFAULT_SETTINGS.requestDeadlineMs,
@@ -142,11 +152,12 @@ export class ConfigurationLoader {
         integrations[integration] = definition;
       }
     }
-    const sections: ConfigurationSections = {
-      settings: objectAt(config?.value, 'settings'),
-      integrations,
-      ...(database?.value && { database: database.value }),
-    };
+    const sections: ConfigurationSections = { settings: objectAt(config?.value, 'settings'), integrations };
+    for (const [type, kind] of Object.entries(SOURCE_TYPE_FILES)) {
+      const name = `${type}.yaml`;
+      const { value } = texts.has(name) ? read(name, kind, true) : {};
+      if (value) sections[type as keyof typeof SOURCE_TYPE_FILES] = value;
+    }
 
     const endpoints: LoadedEndpoint[] = [];
     for (const name of filesIn(texts, 'domains')) {
@@ -415,7 +426,7 @@ async function isDirectory(path: string): Promise<boolean> {
 async function readTexts(
   root: string,
 ): Promise<{ texts: Map<string, string>; modified: Map<string, number>; problems: ConfigurationProblem[] }> {
-  const names = ['config.yaml', 'database.yaml'];
+  const names = ['config.yaml', ...Object.keys(SOURCE_TYPE_FILES).map((type) => `${type}.yaml`)];
   for (const folder of ['domains', 'integrations']) {
     const entries = await readdir(join(root, folder), { withFileTypes: true }).catch(() => []);
     names.push(

@@ -21,7 +21,7 @@ async function exampleFiles(): Promise<string[]> {
       (await readdir(join(exampleDirectory, folder))).map((name) => `${folder}/${name}`),
     ),
   );
-  return ['config.yaml', ...nested.flat()];
+  return ['config.yaml', 'feast.yaml', ...nested.flat()];
 }
 
 describe('docs/config.schema.json', () => {
@@ -36,7 +36,12 @@ describe('docs/config.schema.json', () => {
     const files = await exampleFiles();
 
     expect(files).toEqual(
-      expect.arrayContaining(['config.yaml', 'domains/catalog.yaml', 'integrations/catalog.yaml']),
+      expect.arrayContaining([
+        'config.yaml',
+        'feast.yaml',
+        'domains/catalog.yaml',
+        'integrations/catalog.yaml',
+      ]),
     );
     for (const file of files) {
       const valid = validate(parse(await readFile(join(exampleDirectory, file), 'utf8')));
@@ -66,5 +71,12 @@ describe('docs/config.schema.json', () => {
       { path: [], key: false, message: 'the top level: missing required property "endpoints"' },
     ]);
     expect(schemaViolations('databaseFile', { connections: { main: { url: 'x' } } })).toEqual([]);
+    expect(schemaViolations('feastFile', { connections: {} })).toEqual([
+      {
+        path: ['connections'],
+        key: true,
+        message: 'the top level: unknown property "connections"; expected one of: operations',
+      },
+    ]);
   });
 });

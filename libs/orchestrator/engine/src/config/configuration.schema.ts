@@ -10,7 +10,12 @@ import { pathText, type ValuePath } from './configuration.file';
 export { configurationSchema };
 
 /** Which file of a configuration directory a value comes from. */
-export type ConfigurationFileKind = 'configFile' | 'databaseFile' | 'domainFile' | 'integrationFile';
+export type ConfigurationFileKind =
+  | 'configFile'
+  | 'databaseFile'
+  | 'feastFile'
+  | 'domainFile'
+  | 'integrationFile';
 
 /** What is wrong at a path of a file, with `key` when the key itself is at fault. */
 export interface SchemaViolation {
