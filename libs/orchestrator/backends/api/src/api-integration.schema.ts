@@ -56,7 +56,7 @@ const RESPONSE_SCHEMA =
 const operationSchema = {
   type: 'object',
   description:
-    'One call of the API. A source `{ type: api, operation: <integration>.<operation> }` fills its `{param}` placeholders from its own `params`: each placeholder needs a param of its name. Params that no placeholder names are sent as the JSON body of a POST, PUT or PATCH without a `body`, and as query parameters otherwise.',
+    'One call of the API. A source `{ type: api, operation: <integration>.<operation> }` (or `<operation>` alone, when no other integration declares one of this name) fills its `{param}` placeholders from its own `params`: each placeholder needs a param of its name. Params that no placeholder names are sent as the JSON body of a POST, PUT or PATCH without a `body`, and as query parameters otherwise.',
   required: ['path'],
   additionalProperties: false,
   properties: {
@@ -141,7 +141,7 @@ const apiKeyAuth = {
 export const apiIntegrationSchema = {
   title: 'API integration',
   description:
-    'An external HTTP API that sources of type `api` call by `operation: <integration>.<operation>`. JSON in, JSON out.',
+    'An external HTTP API that sources of type `api` call by `operation: <integration>.<operation>`, or by `operation: <operation>` alone when no other integration declares it. JSON in, JSON out.',
   type: 'object',
   required: ['base_url', 'operations'],
   additionalProperties: false,

@@ -177,6 +177,12 @@ describe('ApiSourceAdapter against a stand-in external API', () => {
     expect(standIn.requests).toHaveLength(0);
   });
 
+  it('calls an operation named without its integration, the one that declares it', async () => {
+    standIn.script = () => ({ status: 200, body: { sku: 'a-1' } });
+    await expect(run(callFor(sections, 'get_product', { sku: 'a-1' }))).resolves.toEqual({ sku: 'a-1' });
+    expect(standIn.requests.map(({ url }) => url)).toEqual(['/products/a-1']);
+  });
+
   it('sends an API key in a header', async () => {
     standIn.script = () => ({ status: 200, body: { sku: 'a/1' } });
     await expect(run(callFor(sections, 'catalog.get_product', { sku: 'a/1' }))).resolves.toEqual({
@@ -364,14 +370,55 @@ describe('ApiSourceAdapter validation and idempotency', () => {
 
   it.each([
     [undefined, 'got none'],
-    ['get_customer', 'got get_customer'],
+    ['', 'got '],
     ['crm.', 'got crm.'],
-  ])('asks for <integration>.<operation> when the operation is %s', (operation, got) => {
+    ['.get_customer', 'got .get_customer'],
+  ])('asks for <integration>.<operation> or <operation> when the operation is %j', (operation, got) => {
     expect(adapter.validate(declaration(operation), sections)).toEqual([
       {
         path: ['operation'],
-        message: `an api source names its operation as <integration>.<operation>, e.g. crm.get_customer (${got})`,
+        message: `an api source names its operation as <integration>.<operation>, e.g. crm.get_customer, or as <operation> alone when one integration has it (${got})`,
       },
+    ]);
+  });
+
+  it('finds an operation named alone in the one integration that declares it', () => {
+    expect(
+      adapter.validate(declaration('get_customer', { customer_id: '$request.id', tenant: 'acme' }), sections),
+    ).toEqual([]);
+    expect(adapter.validate(declaration('get_customer', { tenant: 'acme' }), sections)).toEqual([
+      {
+        path: ['params'],
+        message:
+          'operation crm.get_customer needs param customer_id (in its path), which the source does not give',
+      },
+    ]);
+    expect(adapter.idempotent(declaration('create_note'), sections)).toBe(false);
+  });
+
+  /** What is wrong with naming `operation`, all of it about the operation. */
+  const operationProblems = (operation: string, declared: ConfigurationSections) =>
+    adapter.validate(declaration(operation), declared).map(({ path, message }) => {
+      expect(path).toEqual(['operation']);
+      return message;
+    });
+
+  it('refuses an operation named alone that several integrations declare, naming them', () => {
+    const twice = sectionsOf({
+      ...integrationsFor('http://127.0.0.1:9'),
+      billing: { base_url: 'http://127.0.0.1:9', operations: { get: { path: '/y' } } },
+    });
+    expect(operationProblems('get', twice)).toEqual([
+      'operation get is declared by integrations unset and billing; expected one of: unset.get, billing.get',
+    ]);
+  });
+
+  it('refuses an operation named alone that no integration declares, listing those that exist', () => {
+    expect(operationProblems('get_invoice', sections)).toEqual([
+      'no integration has an operation get_invoice; the operations of integrations/: crm.get_customer, crm.create_note, crm.ping, catalog.get_product, weather.forecast, unset.get',
+    ]);
+    expect(operationProblems('get_invoice', sectionsOf({}))).toEqual([
+      'no integration has an operation get_invoice; integrations/ declares none',
     ]);
   });
 

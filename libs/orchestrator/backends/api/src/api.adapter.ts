@@ -35,7 +35,10 @@ import {
 
 export const API_SOURCE_TYPE = 'api';
 
-/** An operation found in the configuration's integrations: `crm.get_customer` is operation `get_customer` of integration `crm`. */
+/**
+ * An operation found in the configuration's integrations: `crm.get_customer` is operation
+ * `get_customer` of integration `crm`, and so is `get_customer` when no other integration has one.
+ */
 interface ApiTarget {
   integrationName: string;
   integration: ApiIntegration;
@@ -194,30 +197,26 @@ function findTarget(
   operation: string | undefined,
   sections: ConfigurationSections,
 ): ApiTarget | { problems: string[] } {
+  const known = Object.keys(sections.integrations);
+  const declares = known.length
+    ? `integrations/ declares: ${known.join(', ')}`
+    : 'integrations/ declares none';
   const separator = operation?.lastIndexOf('.') ?? -1;
-  if (operation === undefined || separator <= 0 || separator === operation.length - 1) {
+  if (operation === undefined || separator === 0 || separator === operation.length - 1) {
     return {
       problems: [
-        `an api source names its operation as <integration>.<operation>, e.g. crm.get_customer (got ${operation ?? 'none'})`,
+        `an api source names its operation as <integration>.<operation>, e.g. crm.get_customer, or as <operation> alone when one integration has it (got ${operation ?? 'none'})`,
       ],
     };
   }
+  if (separator === -1) return findOwner(operation, sections);
   const integrationName = operation.slice(0, separator);
   const operationName = operation.slice(separator + 1);
-  const known = Object.keys(sections.integrations);
   if (!known.includes(integrationName)) {
-    return {
-      problems: [
-        `unknown integration ${integrationName}; ${known.length ? `integrations/ declares: ${known.join(', ')}` : 'integrations/ declares none'}`,
-      ],
-    };
+    return { problems: [`unknown integration ${integrationName}; ${declares}`] };
   }
-  const parsed = parseApiIntegration(sections.integrations[integrationName]);
-  if ('problems' in parsed) {
-    return {
-      problems: parsed.problems.map((problem) => `integration ${integrationName} is invalid: ${problem}`),
-    };
-  }
+  const parsed = parsedIntegration(integrationName, sections);
+  if ('problems' in parsed) return parsed;
   const { integration } = parsed;
   const operations = Object.keys(integration.operations);
   if (!operations.includes(operationName)) {
@@ -228,4 +227,55 @@ function findTarget(
     };
   }
   return { integrationName, integration, operationName, operation: integration.operations[operationName] };
+}
+
+/** An operation named without its integration: the one integration that declares it. */
+function findOwner(
+  operationName: string,
+  sections: ConfigurationSections,
+): ApiTarget | { problems: string[] } {
+  const owners: ApiTarget[] = [];
+  const offered: string[] = [];
+  for (const integrationName of Object.keys(sections.integrations)) {
+    const parsed = parsedIntegration(integrationName, sections);
+    // An invalid integration is reported by the sources that name it, and by its file.
+    if ('problems' in parsed) continue;
+    const { integration } = parsed;
+    offered.push(...Object.keys(integration.operations).map((name) => `${integrationName}.${name}`));
+    if (Object.hasOwn(integration.operations, operationName)) {
+      owners.push({
+        integrationName,
+        integration,
+        operationName,
+        operation: integration.operations[operationName],
+      });
+    }
+  }
+  if (owners.length === 1) return owners[0];
+  if (owners.length === 0) {
+    return {
+      problems: [
+        `no integration has an operation ${operationName}; ${offered.length ? `the operations of integrations/: ${offered.join(', ')}` : 'integrations/ declares none'}`,
+      ],
+    };
+  }
+  const names = owners.map(({ integrationName }) => integrationName);
+  return {
+    problems: [
+      `operation ${operationName} is declared by integrations ${names.join(' and ')}; expected one of: ${names.map((name) => `${name}.${operationName}`).join(', ')}`,
+    ],
+  };
+}
+
+function parsedIntegration(
+  integrationName: string,
+  sections: ConfigurationSections,
+): { integration: ApiIntegration } | { problems: string[] } {
+  const parsed = parseApiIntegration(sections.integrations[integrationName]);
+  if ('problems' in parsed) {
+    return {
+      problems: parsed.problems.map((problem) => `integration ${integrationName} is invalid: ${problem}`),
+    };
+  }
+  return parsed;
 }

@@ -331,7 +331,7 @@ describe('ConfigurationLoader', () => {
       const exampleAdapters = adaptersOf(
         fakeAdapter('api', [
           ...['get_product', 'get_supplier', 'list_reviews', 'get_stock'].map((name) => `catalog.${name}`),
-          'credit_bureau.get_credit_report',
+          'credit_bureau.get_customer_credit',
         ]),
         fakeAdapter('text', ['analyze']),
         fakeAdapter('audio', ['transcribe']),
