@@ -5,22 +5,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunningApp, startApp, stopApps } from './support/apps';
-import { seedDemoDatabase } from './support/customers';
+import { ADA_FEATURES, AS_OF, seedDemoDatabase } from './support/customers';
 import { RECORD_HEADERS, startOrchestratorFor, type ExecutionRecord } from './support/engine';
 import { getJson, postJson } from './support/http';
-
-/** The instant the feature server counts days_since_last_purchase to, for answers that never change. */
-const AS_OF = '2024-08-01T00:00:00.000Z';
-
-/** cus-1001's features on AS_OF, from the seeded purchases (libs/demo/data). */
-const ADA_FEATURES = {
-  customer_id: 'cus-1001',
-  customer_lifetime_value: 440.89,
-  purchase_frequency: 13.13,
-  avg_transaction_amount: 62.98,
-  days_since_last_purchase: 44,
-  total_balance: 23230.75,
-};
 
 /**
  * The customer examples of config/domains/customers.yaml through the built apps: the database

@@ -5,6 +5,19 @@ import { WORKSPACE_ROOT } from './apps';
 
 const run = promisify(execFile);
 
+/** The instant the feature server counts days_since_last_purchase to, for answers that never change. */
+export const AS_OF = '2024-08-01T00:00:00.000Z';
+
+/** cus-1001's features on AS_OF, from the seeded purchases (libs/demo/data). */
+export const ADA_FEATURES = {
+  customer_id: 'cus-1001',
+  customer_lifetime_value: 440.89,
+  purchase_frequency: 13.13,
+  avg_transaction_amount: 62.98,
+  days_since_last_purchase: 44,
+  total_balance: 23230.75,
+};
+
 /** The demo database migrated and seeded by the built db-seed step, as `npm start` does it. */
 export async function seedDemoDatabase(databaseUrl: string): Promise<string> {
   const { stdout } = await run(process.execPath, [join(WORKSPACE_ROOT, 'dist/apps/db-seed/main.js')], {
