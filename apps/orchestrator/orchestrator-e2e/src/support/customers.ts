@@ -8,6 +8,17 @@ const run = promisify(execFile);
 /** The instant the feature server counts days_since_last_purchase to, for answers that never change. */
 export const AS_OF = '2024-08-01T00:00:00.000Z';
 
+/** cus-1001's row, as config/database.yaml's get_customer answers it (libs/demo/data). */
+export const ADA_ROW = {
+  id: 'cus-1001',
+  customer_id: 'cus-1001',
+  name: 'Ada Lovelace',
+  email: 'ada@example.com',
+  segment: 'premium',
+  country: 'GB',
+  created_at: '2021-03-14T09:30:00.000Z',
+};
+
 /** cus-1001's features on AS_OF, from the seeded purchases (libs/demo/data). */
 export const ADA_FEATURES = {
   customer_id: 'cus-1001',
