@@ -111,7 +111,7 @@ describe('config:check', () => {
           '    request: { customer_id: { in: path } }',
           '    data_sources:',
           '      - { name: profile, type: database, operation: get_customer, params: { customer_id: $request.customer_id } }',
-          '    response_mapping: { id: $profile.customer_id, name: $profile.name }',
+          '    response_mapping: { id: $profile.phone, name: $profile.name }',
           '',
         ].join('\n'),
       );
@@ -120,7 +120,7 @@ describe('config:check', () => {
       expect(await checkConfiguration(app, name, tmpdir())).toEqual({
         ok: false,
         lines: [
-          `domains/customers.yaml:6:29: unknown field customer_id in "$profile.customer_id": the result of source profile has no field customer_id; its fields: id, name, email, segment, country, created_at`,
+          `domains/customers.yaml:6:29: unknown field phone in "$profile.phone": the result of source profile has no field phone; its fields: id, customer_id, name, email, segment, country, created_at`,
           `${name}: 1 problem`,
         ],
       });

@@ -156,6 +156,18 @@ describe('FeastSourceAdapter against the project’s feature server', () => {
     }
   });
 
+  it("describes a named operation by feast.yaml's features, its entity keys being the params", async () => {
+    const described = (operation: string, params: Record<string, unknown>) =>
+      adapter.describeResult({ name: 'features', type: 'feast', operation, params }, SECTIONS);
+    const named = await described('get_units_sold', { product_id: 'prd-1001' });
+    const answered = await run(callFor({ product_id: 'prd-1001' }, [], 'get_units_sold'));
+
+    expect(named).toEqual({ fields: Object.fromEntries(Object.keys(answered).map((name) => [name, {}])) });
+    expect(Object.keys(answered).sort()).toEqual(['product_id', 'units_sold']);
+    // A feature service's features are known only to the feature server.
+    expect(await described('get_customer_features', { customer_id: 'cus-1001' })).toBeUndefined();
+  });
+
   it('answers a product’s stats', async () => {
     await expect(
       run(callFor({ features: ['product_stats:units_sold'], entities: { product_id: 'prd-1001' } })),

@@ -89,10 +89,14 @@ export class FeastSourceAdapter implements SourceAdapter {
   /**
    * A lookup of declared features answers their names beside the entities' join keys: one row,
    * or a list of rows when an entity is given a list of ids. Features named by a reference or
-   * through a feature service are known only to the feature server.
+   * through a feature service are known only to the feature server. A named operation of
+   * feast.yaml is described by its features, its entity keys being the source's params.
    */
-  async describeResult(source: SourceDeclarationView): Promise<ResultShape | undefined> {
-    const { features, entities, full_feature_names: fullNames } = source.params;
+  async describeResult(
+    source: SourceDeclarationView,
+    sections?: ConfigurationSections,
+  ): Promise<ResultShape | undefined> {
+    const { features, entities, full_feature_names: fullNames } = inlineFormOf(source, sections);
     const declared = Array.isArray(features) && features.every((feature) => !isReference(feature));
     if (!declared || !isRecord(entities) || (fullNames !== undefined && typeof fullNames !== 'boolean')) {
       return undefined;
@@ -218,6 +222,19 @@ function findOperation(
     };
   }
   return parsed;
+}
+
+/** A source's lookup in the inline form's terms, whether it gives it inline or names an operation. */
+function inlineFormOf(source: SourceDeclarationView, sections?: ConfigurationSections): Record<string, unknown> {
+  if (source.operation === undefined || source.operation === INLINE_OPERATION) return source.params;
+  const found = findOperation(source.operation, sections);
+  if ('problems' in found) return {};
+  const { features, full_feature_names, entities } = found.operation;
+  return {
+    features,
+    full_feature_names,
+    entities: Object.fromEntries(entities.map((key) => [key, source.params[key]])),
+  };
 }
 
 /** The call's lookup: its own params (`online_features`), or its operation's, for the entity keys in its params. */
