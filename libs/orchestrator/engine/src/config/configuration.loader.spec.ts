@@ -273,6 +273,11 @@ describe('ConfigurationLoader', () => {
         connections: { main: { url: 'postgres://localhost/app' } },
         operations: { get_customer: { connection: 'main', sql: 'select 1' } },
       });
+      expect(snapshot?.sections.feast).toEqual({
+        operations: {
+          get_customer_features: { feature_service: 'customer_features', entities: ['customer_id'] },
+        },
+      });
     });
 
     it('accepts the issue’s example unchanged', async () => {
@@ -320,11 +325,6 @@ describe('ConfigurationLoader', () => {
           ],
         }),
       ]);
-      expect(snapshot?.sections.feast).toEqual({
-        operations: {
-          get_customer_features: { feature_service: 'customer_features', entities: ['customer_id'] },
-        },
-      });
     });
 
     it('loads the repository’s example configuration', async () => {
