@@ -1,6 +1,7 @@
 export { SOURCE_ADAPTER_TYPE, SourceAdapterFor } from './source-adapter.decorator';
 export { withinSourceCall } from './source-call.operator';
 export { objectWithFields, type ResultShape } from './result-shape';
+export { perConfiguration } from './per-configuration';
 export { shapeProblems, type SourceShape } from './source-shape';
 export type {
   SourceAdapter,

@@ -5,6 +5,7 @@ import { DownstreamError } from '@libs/core/http';
 import { DEFAULT_RESPONSE_MAX_BYTES, DownstreamClient } from '@libs/core/resilience';
 import {
   SourceAdapterFor,
+  perConfiguration,
   withinSourceCall,
   type ResultShape,
   type SourceAdapter,
@@ -62,6 +63,7 @@ interface IntegrationClient {
 export class ApiSourceAdapter implements SourceAdapter {
   readonly type = API_SOURCE_TYPE;
   private readonly clients = new Map<string, IntegrationClient>();
+  private readonly clientsByDefinition = new WeakMap<ApiIntegration, DownstreamClient>();
 
   constructor(
     private readonly http: HttpService,
@@ -164,10 +166,20 @@ export class ApiSourceAdapter implements SourceAdapter {
     return selected;
   }
 
+  /**
+   * The integration's client: one per definition, found by the (per configuration) parsed
+   * definition itself on the hot path; a reload that leaves a definition unchanged keeps its
+   * client, breaker state and all, which its hash tells.
+   */
   private clientFor(integrationName: string, integration: ApiIntegration): DownstreamClient {
+    const known = this.clientsByDefinition.get(integration);
+    if (known) return known;
     const definitionHash = createHash('sha256').update(JSON.stringify(integration)).digest('hex');
     const cached = this.clients.get(integrationName);
-    if (cached?.definitionHash === definitionHash) return cached.client;
+    if (cached?.definitionHash === definitionHash) {
+      this.clientsByDefinition.set(integration, cached.client);
+      return cached.client;
+    }
     const client = new DownstreamClient(this.http.axiosRef, {
       name: integrationName,
       url: integration.base_url.replace(/\/+$/, ''),
@@ -183,6 +195,7 @@ export class ApiSourceAdapter implements SourceAdapter {
       },
     });
     this.clients.set(integrationName, { definitionHash, client });
+    this.clientsByDefinition.set(integration, client);
     return client;
   }
 
@@ -193,10 +206,12 @@ export class ApiSourceAdapter implements SourceAdapter {
 
 const secretVariableOf = (auth: ApiAuth): string => (auth.type === 'bearer' ? auth.token_env : auth.key_env);
 
-function findTarget(
-  operation: string | undefined,
-  sections: ConfigurationSections,
-): ApiTarget | { problems: string[] } {
+type FoundTarget = ApiTarget | { problems: string[] };
+
+/** Each operation is found, and its integration parsed, once per configuration. */
+const findTarget = perConfiguration(resolveTarget);
+
+function resolveTarget(operation: string | undefined, sections: ConfigurationSections): FoundTarget {
   const known = Object.keys(sections.integrations);
   const declares = known.length
     ? `integrations/ declares: ${known.join(', ')}`

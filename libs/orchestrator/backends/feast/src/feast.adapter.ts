@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { DownstreamError } from '@libs/core/http';
 import {
   SourceAdapterFor,
+  perConfiguration,
   objectWithFields,
   shapeProblems,
   withinSourceCall,
@@ -200,11 +201,17 @@ function inlineProblems(source: SourceDeclarationView): SourceProblem[] {
   return problems;
 }
 
+type FoundOperation = { operation: FeastOperation } | { problems: string[] };
+
+/** Each operation of `feast.yaml` is parsed once per configuration. */
+const findKnownOperation = perConfiguration(parseOperation);
+
 /** An operation of `feast.yaml`, or why a source cannot name it, with what there is. */
-function findOperation(
-  name: string,
-  sections: ConfigurationSections | undefined,
-): { operation: FeastOperation } | { problems: string[] } {
+function findOperation(name: string, sections: ConfigurationSections | undefined): FoundOperation {
+  return sections ? findKnownOperation(name, sections) : parseOperation(name, sections);
+}
+
+function parseOperation(name: string, sections: ConfigurationSections | undefined): FoundOperation {
   const declared = sections?.feast?.['operations'];
   const operations = isRecord(declared) ? declared : {};
   if (!Object.hasOwn(operations, name)) {

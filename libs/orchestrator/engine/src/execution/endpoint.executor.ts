@@ -125,6 +125,15 @@ export class EndpointExecutor {
     });
   }
 
+  /**
+   * Plans every endpoint of a configuration before it serves, so that no request pays for it
+   * (JSONata compiled, the order of its sources found). Throws an ExecutionPlanError for an
+   * endpoint that cannot be planned.
+   */
+  prepare(endpoints: readonly EndpointDefinition[]): void {
+    for (const endpoint of endpoints) this.planOf(endpoint);
+  }
+
   private planOf(endpoint: EndpointDefinition): ExecutionPlan {
     let plan = this.plans.get(endpoint);
     if (!plan) {

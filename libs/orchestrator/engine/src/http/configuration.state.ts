@@ -5,6 +5,8 @@ import { resolve } from 'node:path';
 import { ConfigurationLoader } from '../config/configuration.loader';
 import { formatProblem } from '../config/configuration.report';
 import { SourceAdapterRegistry } from '../config/source-adapter.registry';
+import { EndpointExecutor } from '../execution/endpoint.executor';
+import { ExecutionPlanError } from '../execution/execution.plan';
 import { qualifiedName, type ConfigurationProblem, type EndpointDefinition } from '../model';
 import { CONFIG_DIR, CONFIG_WATCH, CONFIG_WATCH_DEBOUNCE_MS } from './engine.config';
 import { LiveConfiguration } from './live-configuration';
@@ -54,6 +56,7 @@ export class ConfigurationState implements OnApplicationBootstrap, OnApplication
     private readonly config: ConfigService,
     private readonly loader: ConfigurationLoader,
     private readonly registry: SourceAdapterRegistry,
+    private readonly executor: EndpointExecutor,
   ) {
     this.directory = resolve(config.getOrThrow<string>(CONFIG_DIR));
   }
@@ -104,6 +107,7 @@ export class ConfigurationState implements OnApplicationBootstrap, OnApplication
     const all = [...problems, ...(snapshot ? reservedRouteProblems(snapshot.endpoints) : [])].map(
       formatProblem,
     );
+    if (snapshot && all.length === 0) all.push(...this.planned(snapshot.endpoints));
     if (!snapshot || all.length > 0) {
       this.lastError = { at: new Date().toISOString(), problems: all };
       this.logger.error(
@@ -117,6 +121,17 @@ export class ConfigurationState implements OnApplicationBootstrap, OnApplication
     this.lastError = undefined;
     this.logger.log(`configuration ${snapshot.version} loaded: ${snapshot.endpoints.length} endpoints`);
     return { applied: true, version: snapshot.version, problems: [] };
+  }
+
+  /** Plans the endpoints before they serve; what cannot be planned refuses the configuration. */
+  private planned(endpoints: readonly EndpointDefinition[]): string[] {
+    try {
+      this.executor.prepare(endpoints);
+      return [];
+    } catch (error) {
+      if (error instanceof ExecutionPlanError) return [error.message];
+      throw error;
+    }
   }
 
   private watch(): void {
