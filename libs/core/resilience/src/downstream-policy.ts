@@ -121,6 +121,7 @@ export class DownstreamPolicy {
     const policy = idempotent ? this.withRetries : this.once;
     return new Observable<T>((subscriber) => {
       const abandoned = new AbortController();
+      let settled = false;
       // Inside, an attempt's own error is classified so that retry and breaker judge it by kind;
       // cockatiel's errors (deadline passed, circuit open) exist only outside, and are mapped there.
       // An abandoned attempt's error, and the client's own fault, stay unclassified, which retry
@@ -140,12 +141,17 @@ export class DownstreamPolicy {
         abandoned.signal,
       ).then(
         (value) => {
+          settled = true;
           subscriber.next(value);
           subscriber.complete();
         },
-        (error: unknown) => subscriber.error(clientFaultIn(error) ?? this.classify(error)),
+        (error: unknown) => {
+          settled = true;
+          subscriber.error(clientFaultIn(error) ?? this.classify(error));
+        },
       );
-      return () => abandoned.abort();
+      // Unsubscribing from a call that has settled cancels nothing.
+      return () => settled || abandoned.abort();
     });
   }
 

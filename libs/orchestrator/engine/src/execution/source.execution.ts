@@ -292,6 +292,9 @@ export class SourceExecution {
     const cappedByDeadline = timeoutMs === undefined || remaining <= timeoutMs;
     const call = defer(() => {
       const abandoned = new AbortController();
+      // Only an attempt left unfinished is aborted: cancelling every finished one costs an
+      // abort event and a DOMException per call for nothing.
+      let answered = false;
       // One attempt is one request, unless the adapter reports more (its client's own retries).
       this.attempts += 1;
       let requests = 0;
@@ -308,7 +311,10 @@ export class SourceExecution {
             if (requests++ > 0) this.attempts += 1;
           },
         },
-      }).pipe(finalize(() => abandoned.abort()));
+      }).pipe(
+        tap({ next: () => (answered = true), error: () => (answered = true) }),
+        finalize(() => answered || abandoned.abort()),
+      );
     });
     // An adapter answers once; its first value is the result.
     return call.pipe(
