@@ -97,12 +97,14 @@ export class FeastSourceAdapter implements SourceAdapter {
     source: SourceDeclarationView,
     sections?: ConfigurationSections,
   ): Promise<ResultShape | undefined> {
-    const { features, entities, full_feature_names: fullNames } = inlineFormOf(source, sections);
+    const lookup = lookupOf(source.operation, source.params, sections);
+    if ('problems' in lookup) return undefined;
+    const { features, entities, fullFeatureNames: fullNames } = lookup;
     const declared = Array.isArray(features) && features.every((feature) => !isReference(feature));
     if (!declared || !isRecord(entities) || (fullNames !== undefined && typeof fullNames !== 'boolean')) {
       return undefined;
     }
-    const names = (features as string[]).map((feature) => {
+    const names = features.map((feature) => {
       const [view, name] = feature.split(':');
       return fullNames ? `${view}__${name}` : name;
     });
@@ -129,7 +131,7 @@ export class FeastSourceAdapter implements SourceAdapter {
 
   private lookUp(calls: SourceCall[]): Observable<(Row | Row[])[]> {
     const [first] = calls;
-    const lookups = calls.map(lookupOf);
+    const lookups = calls.map(callLookupOf);
     const shape = requestShapeOf(lookups[0]);
     if (lookups.some((lookup) => requestShapeOf(lookup) !== shape)) {
       throw refusal(first.source, 'every item of a foreach must ask for the same features');
@@ -231,21 +233,15 @@ function parseOperation(name: string, sections: ConfigurationSections | undefine
   return parsed;
 }
 
-/** A source's lookup in the inline form's terms, whether it gives it inline or names an operation. */
-function inlineFormOf(source: SourceDeclarationView, sections?: ConfigurationSections): Record<string, unknown> {
-  if (source.operation === undefined || source.operation === INLINE_OPERATION) return source.params;
-  const found = findOperation(source.operation, sections);
-  if ('problems' in found) return {};
-  const { features, full_feature_names, entities } = found.operation;
-  return {
-    features,
-    full_feature_names,
-    entities: Object.fromEntries(entities.map((key) => [key, source.params[key]])),
-  };
-}
-
-/** The call's lookup: its own params (`online_features`), or its operation's, for the entity keys in its params. */
-function lookupOf({ source, operation, params, context }: SourceCall): Lookup {
+/**
+ * A source's lookup: its own params (`online_features`), or its operation's, for the entity keys
+ * in its params; or why its operation cannot be found.
+ */
+function lookupOf(
+  operation: string | undefined,
+  params: Readonly<Record<string, unknown>>,
+  sections: ConfigurationSections | undefined,
+): Lookup | { problems: string[] } {
   if (operation === undefined || operation === INLINE_OPERATION) {
     return {
       features: params['features'] as string[] | undefined,
@@ -254,9 +250,8 @@ function lookupOf({ source, operation, params, context }: SourceCall): Lookup {
       entities: params['entities'],
     };
   }
-  const found = findOperation(operation, context.sections);
-  // A configuration that loaded was validated, so only code calling the adapter directly gets here.
-  if ('problems' in found) throw new Error(`source ${source}: ${found.problems.join('; ')}`);
+  const found = findOperation(operation, sections);
+  if ('problems' in found) return found;
   const { features, feature_service, full_feature_names, entities } = found.operation;
   return {
     features,
@@ -264,6 +259,13 @@ function lookupOf({ source, operation, params, context }: SourceCall): Lookup {
     fullFeatureNames: full_feature_names,
     entities: Object.fromEntries(entities.map((key) => [key, params[key]])),
   };
+}
+
+function callLookupOf({ source, operation, params, context }: SourceCall): Lookup {
+  const lookup = lookupOf(operation, params, context.sections);
+  // A configuration that loaded was validated, so only code calling the adapter directly gets here.
+  if ('problems' in lookup) throw new Error(`source ${source}: ${lookup.problems.join('; ')}`);
+  return lookup;
 }
 
 /** What a lookup asks for besides its entities: the items of one batch must agree on it. */
