@@ -12,6 +12,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import {
   benchConfiguration,
+  catalogEnvironment,
   load,
   measure,
   printTable,
@@ -19,7 +20,7 @@ import {
   runBenchmark,
   writeResults,
 } from './harness.mjs';
-import { SHARED_SECRET_DEFAULTS, appUrl, freePort } from '../tools/stack/services.mjs';
+import { appUrl } from '../tools/stack/services.mjs';
 
 const sourceDelayMs = Number(process.env.BENCH_SOURCE_DELAY_MS ?? 20);
 const query = 'prd-1001?supplier_id=sup-nordlys';
@@ -27,22 +28,7 @@ const query = 'prd-1001?supplier_id=sup-nordlys';
 await runBenchmark('composite', ['bench-orchestrator', 'catalog-api'], async ({ workDir, start }) => {
   const configDir = benchConfiguration(workDir);
 
-  const env = {
-    ...process.env,
-    ...SHARED_SECRET_DEFAULTS,
-    HOST: '127.0.0.1',
-    // autocannon drops the connections in flight when a run ends: the cancelled calls log warnings.
-    LOG_LEVEL: 'error',
-    CATALOG_API_PORT: String(await freePort()),
-    CATALOG_API_DELAY_MS: String(sourceDelayMs),
-    ORCHESTRATOR_PORT: String(await freePort()),
-    // Not started: these endpoints use neither.
-    TEXT_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
-    TRANSCRIPTION_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
-    CONFIG_DIR: configDir,
-    CONFIG_WATCH: 'false',
-  };
-  env.CATALOG_API_URL = appUrl('catalog-api', env);
+  const env = await catalogEnvironment({ configDir, catalogDelayMs: sourceDelayMs });
   await start('catalog-api', env);
   await start('bench-orchestrator', env, '/health/live', 'orchestrator');
 

@@ -7,8 +7,8 @@
 import autocannon from 'autocannon';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { memoryOf, printTable, round, runBenchmark, writeResults } from './harness.mjs';
-import { SHARED_SECRET_DEFAULTS, appUrl, freePort, workspaceRoot } from '../tools/stack/services.mjs';
+import { catalogEnvironment, memoryOf, printTable, round, runBenchmark, writeResults } from './harness.mjs';
+import { appUrl, workspaceRoot } from '../tools/stack/services.mjs';
 
 const durationS = Number(process.env.BENCH_ENDURANCE_S ?? 60);
 const connections = Number(process.env.BENCH_ENDURANCE_CONNECTIONS ?? 50);
@@ -18,21 +18,7 @@ const RUNS = 3;
 const rssMb = (pid) => memoryOf(pid).rssMb;
 
 await runBenchmark('endurance', ['orchestrator', 'catalog-api'], async ({ start }) => {
-  const env = {
-    ...process.env,
-    ...SHARED_SECRET_DEFAULTS,
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'error',
-    CATALOG_API_PORT: String(await freePort()),
-    CATALOG_API_DELAY_MS: '0',
-    ORCHESTRATOR_PORT: String(await freePort()),
-    // Not started: this endpoint uses neither.
-    TEXT_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
-    TRANSCRIPTION_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
-    CONFIG_DIR: join(workspaceRoot, 'config'),
-    CONFIG_WATCH: 'false',
-  };
-  env.CATALOG_API_URL = appUrl('catalog-api', env);
+  const env = await catalogEnvironment({ configDir: join(workspaceRoot, 'config'), catalogDelayMs: 0 });
   await start('catalog-api', env);
   const orchestrator = await start('orchestrator', env, '/health/live');
   const url = `${appUrl('orchestrator', env)}/products/prd-1001`;

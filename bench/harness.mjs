@@ -20,8 +20,10 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
+  SHARED_SECRET_DEFAULTS,
   appUrl,
   builtMain,
+  freePort,
   killOnExit,
   startScript,
   stopAll,
@@ -122,6 +124,31 @@ export function benchConfiguration(workDir) {
   cpSync(join(workspaceRoot, 'config'), configDir, { recursive: true });
   cpSync(join(workspaceRoot, 'bench', 'config'), configDir, { recursive: true });
   return configDir;
+}
+
+/**
+ * The environment of an orchestrator in front of the demo catalog alone: both on free loopback
+ * ports (CATALOG_API_URL pointing at the catalog), the catalog answering after `catalogDelayMs`,
+ * the configuration in `configDir`, unwatched. The text and transcription services are named on
+ * free ports but not started: the catalog's endpoints use neither. Logs only errors: autocannon
+ * drops the connections in flight when a run ends, and the cancelled calls would log warnings.
+ */
+export async function catalogEnvironment({ configDir, catalogDelayMs }) {
+  const env = {
+    ...process.env,
+    ...SHARED_SECRET_DEFAULTS,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'error',
+    CATALOG_API_PORT: String(await freePort()),
+    CATALOG_API_DELAY_MS: String(catalogDelayMs),
+    ORCHESTRATOR_PORT: String(await freePort()),
+    TEXT_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
+    TRANSCRIPTION_SERVICE_URL: `http://127.0.0.1:${await freePort()}`,
+    CONFIG_DIR: configDir,
+    CONFIG_WATCH: 'false',
+  };
+  env.CATALOG_API_URL = appUrl('catalog-api', env);
+  return env;
 }
 
 /**
