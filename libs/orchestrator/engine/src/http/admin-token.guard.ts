@@ -4,11 +4,15 @@ import {
   ForbiddenException,
   Injectable,
   UnauthorizedException,
+  mixin,
+  type Type,
 } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { EngineSettings } from '../model';
 import { ConfigurationState } from './configuration.state';
+
+type TokenAccess = 'admin' | 'read';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
@@ -31,7 +35,7 @@ function bearerIsOneOf(headers: IncomingHttpHeaders, tokens: string[]): boolean 
 export function requireToken(
   headers: IncomingHttpHeaders,
   settings: EngineSettings,
-  access: 'admin' | 'read',
+  access: TokenAccess,
 ): void {
   const variables =
     access === 'admin' ? [settings.adminTokenEnv] : [settings.adminTokenEnv, settings.readTokenEnv];
@@ -49,26 +53,22 @@ export function requireToken(
   }
 }
 
-/** The admin routes' guard: `requireToken(…, 'admin')`. */
-@Injectable()
-export class AdminTokenGuard implements CanActivate {
-  constructor(private readonly state: ConfigurationState) {}
+/** The guard of routes that need `access`: `requireToken(…, access)` on each request. */
+function tokenGuard(access: TokenAccess): Type<CanActivate> {
+  @Injectable()
+  class TokenGuard implements CanActivate {
+    constructor(private readonly state: ConfigurationState) {}
 
-  canActivate(context: ExecutionContext): boolean {
-    const { headers } = context.switchToHttp().getRequest<{ headers: IncomingHttpHeaders }>();
-    requireToken(headers, this.state.current.snapshot.settings, 'admin');
-    return true;
+    canActivate(context: ExecutionContext): boolean {
+      const { headers } = context.switchToHttp().getRequest<{ headers: IncomingHttpHeaders }>();
+      requireToken(headers, this.state.current.snapshot.settings, access);
+      return true;
+    }
   }
+  return mixin(TokenGuard);
 }
 
-/** The execution records' guard: `requireToken(…, 'read')`. */
-@Injectable()
-export class ReadTokenGuard implements CanActivate {
-  constructor(private readonly state: ConfigurationState) {}
-
-  canActivate(context: ExecutionContext): boolean {
-    const { headers } = context.switchToHttp().getRequest<{ headers: IncomingHttpHeaders }>();
-    requireToken(headers, this.state.current.snapshot.settings, 'read');
-    return true;
-  }
-}
+/** The admin routes' guard. */
+export const AdminTokenGuard = tokenGuard('admin');
+/** The execution records' guard. */
+export const ReadTokenGuard = tokenGuard('read');
