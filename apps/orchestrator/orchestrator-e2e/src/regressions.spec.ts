@@ -251,6 +251,8 @@ describe('upload limits', () => {
   });
   afterAll(() => stopStack(stack));
   beforeEach(async () => {
+    // An upload the previous test had cut may still be reaching the stand-in.
+    await stack.transcription.quiet();
     stack.transcription.resetCounts();
     await stack.transcription.setFault({ kind: 'ok' });
   });

@@ -219,15 +219,27 @@ export interface FaultyDownstream {
   /** The huge answers sent since `resetCounts`, in order. */
   hugeAnswers: HugeAnswerOutcome[];
   resetCounts(): void;
+  /**
+   * Resolves once every call that began has ended (whole or cut) and none began for `settleMs`:
+   * a call the orchestrator aborted may still reach the stand-in after its client's answer, and
+   * must not be counted by the next test.
+   */
+  quiet(settleMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
 const HEALTH_PATHS = new Set(['/health', '/v2/health/ready', '/v2/health/live']);
+/** How long no call may begin before a stand-in counts as quiet, and how long to wait for that. */
+const QUIET_SETTLE_MS = 500;
+const QUIET_TIMEOUT_MS = 10_000;
 const CHUNK = Buffer.alloc(64 * 1024, 'a');
 
 export async function startFaultyDownstream(protocol: DownstreamProtocol): Promise<FaultyDownstream> {
   let countedFrom = 0;
   const hugeAnswers: HugeAnswerOutcome[] = [];
+  /** The calls that began after the first `from`, health probes excluded. */
+  const callsSince = (from: number) =>
+    server.arrivals.slice(from).filter(({ url }) => !HEALTH_PATHS.has(pathOf(url)));
   const downstream: FaultyDownstream = {
     url: '',
     server: undefined as unknown as StubServer,
@@ -236,13 +248,30 @@ export async function startFaultyDownstream(protocol: DownstreamProtocol): Promi
       downstream.fault = fault;
       await (fault.kind === 'refuse' ? server.refuseConnections() : server.acceptConnections());
     },
-    calls: () => server.arrivals.slice(countedFrom).filter(({ url }) => !HEALTH_PATHS.has(pathOf(url))),
+    calls: () => callsSince(countedFrom),
     attempts: () =>
       downstream.calls().filter(({ method, url }) => protocol.isFaulted(method, pathOf(url))).length,
     hugeAnswers,
     resetCounts() {
       countedFrom = server.arrivals.length;
       hugeAnswers.length = 0;
+    },
+    async quiet(settleMs = QUIET_SETTLE_MS) {
+      const deadline = Date.now() + QUIET_TIMEOUT_MS;
+      let seen = callsSince(0).length;
+      let since = Date.now();
+      for (;;) {
+        const calls = callsSince(0);
+        const ended = calls.every(({ complete, cut }) => complete || cut);
+        if (calls.length !== seen || !ended) {
+          seen = calls.length;
+          since = Date.now();
+        } else if (Date.now() - since >= settleMs) {
+          return;
+        }
+        if (Date.now() > deadline) throw new Error(`calls kept arriving for ${QUIET_TIMEOUT_MS} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
     },
     close: () => server.close(),
   };
