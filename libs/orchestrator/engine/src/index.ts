@@ -43,6 +43,10 @@ export {
   CONFIG_VERSION_HEADER,
   DEGRADED_SOURCES_HEADER,
   EXECUTION_ID_HEADER,
-  TRACE_QUERY,
-} from './http/endpoint.router';
+  ExecutionRecorder,
+  ExecutionRecording,
+  type RecordedExecution,
+  type RecordingOptions,
+} from './http/execution.recorder';
+export { TRACE_QUERY, responseBodyOf, traceRequested } from './http/execution.response';
 export { fieldErrorsOf, type LiveConfiguration } from './http/live-configuration';

@@ -129,6 +129,11 @@ export type SourceStatus = 'ok' | 'failed' | 'degraded' | 'skipped';
 
 /** What happened to one source during one execution. */
 export interface SourceTrace {
+  /**
+   * The qualified name of the endpoint the source belongs to: set in execution records, where
+   * a composite's sources come from every endpoint it ran.
+   */
+  endpoint?: string;
   name: string;
   type: string;
   operation?: string;

@@ -3,12 +3,8 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { qualifiedName, type EndpointDefinition } from '../model';
 import { ConfigurationState } from './configuration.state';
 import { requestSchemaOf } from './live-configuration';
-import {
-  CONFIG_VERSION_HEADER,
-  DEGRADED_SOURCES_HEADER,
-  EXECUTION_ID_HEADER,
-  TRACE_QUERY,
-} from './endpoint.router';
+import { CONFIG_VERSION_HEADER, DEGRADED_SOURCES_HEADER, EXECUTION_ID_HEADER } from './execution.recorder';
+import { TRACE_QUERY } from './execution.response';
 
 const ENVELOPE = { $ref: '#/components/schemas/ErrorEnvelopeDto' };
 const errorResponse = (description: string) => ({

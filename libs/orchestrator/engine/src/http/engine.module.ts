@@ -8,7 +8,9 @@ import { AdminTokenGuard, ReadTokenGuard } from './admin-token.guard';
 import { ConfigurationState } from './configuration.state';
 import { EndpointDocumentation } from './endpoint.openapi';
 import { EndpointRouter } from './endpoint.router';
+import { ExecutionRecorder } from './execution.recorder';
 import { ExecutionsController } from './executions.controller';
+import { RequestBinding } from './request.binding';
 
 /**
  * The declarative engine in an application: serves the YAML endpoints of `CONFIG_DIR` with
@@ -22,12 +24,20 @@ import { ExecutionsController } from './executions.controller';
     ConfigurationState,
     EndpointExecutor,
     SourceResultCache,
+    RequestBinding,
+    ExecutionRecorder,
     EndpointRouter,
     EndpointDocumentation,
     AdminTokenGuard,
     ReadTokenGuard,
   ],
-  exports: [ConfigurationState, EndpointDocumentation, EndpointExecutor, EndpointConfigurationModule],
+  exports: [
+    ConfigurationState,
+    EndpointDocumentation,
+    EndpointExecutor,
+    ExecutionRecorder,
+    EndpointConfigurationModule,
+  ],
 })
 export class EngineModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

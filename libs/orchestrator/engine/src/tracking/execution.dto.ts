@@ -29,7 +29,7 @@ const SOURCE_STATUSES = Object.keys(SOURCE_STATUS_MEANINGS) as SourceStatus[];
 export class ExecutionQueryDto {
   @ApiPropertyOptional({
     example: 'customers.get_customer_360',
-    description: 'Only this endpoint, by its qualified name <domain>.<name>',
+    description: 'Only this endpoint, by its qualified name <domain>.<name> (a composite: composites.<name>)',
   })
   @IsOptional()
   @IsString()
@@ -84,6 +84,12 @@ export class SourceErrorDto {
 
 /** What happened to one source during one execution. */
 export class SourceTraceDto implements SourceTrace {
+  @ApiPropertyOptional({
+    example: 'customers.score_credit_risk',
+    description: 'The endpoint the source belongs to, as <domain>.<name>; a composite runs several',
+  })
+  endpoint?: string;
+
   @ApiProperty({ example: 'profile' })
   name!: string;
 
@@ -128,7 +134,7 @@ export class SourceTraceDto implements SourceTrace {
   details?: Record<string, unknown>;
 }
 
-/** One execution of a declared endpoint. */
+/** One execution of a declared endpoint, or of a composite written in code. */
 export class ExecutionRecordDto implements ExecutionRecord {
   @ApiProperty({ example: '0f6c1d7e-5b0a-4c52-a3a4-1e9b2f3c4d5e', description: 'As in `X-Execution-Id`' })
   id!: string;
@@ -136,7 +142,11 @@ export class ExecutionRecordDto implements ExecutionRecord {
   @ApiProperty({ example: '1f0e2d4c-6a57-4d55-9d3b-2a7c7c1b9a10' })
   requestId!: string;
 
-  @ApiProperty({ example: 'customers.get_customer_360', description: 'The endpoint, as <domain>.<name>' })
+  @ApiProperty({
+    example: 'customers.get_customer_360',
+    description:
+      'The endpoint, as <domain>.<name>; a composite is composites.<name> (composites.credit_limit)',
+  })
   endpoint!: string;
 
   @ApiProperty({ example: '3b1f9c2a', description: 'The configuration the execution ran on' })
