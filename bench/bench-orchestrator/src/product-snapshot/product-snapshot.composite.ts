@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { API_SOURCE_TYPE, ApiSourceAdapter } from '@libs/orchestrator/backends/api';
-import { Observable, defer, forkJoin } from 'rxjs';
+import { Observable, forkJoin } from 'rxjs';
 import { CompositeContext, type CompositeCaller } from '@libs/orchestrator/composites';
 import type { ProductSnapshotDto } from './product-snapshot.dto';
 
@@ -15,7 +15,8 @@ export interface ProductSnapshotQuery {
 /**
  * A product, its supplier and its latest reviews, written by hand: the three catalog calls go
  * at once through the same `api` adapter, integration and deadline as the YAML endpoint
- * `catalog.product_snapshot`, which declares the same three independent sources.
+ * `catalog.product_snapshot`, which declares the same three independent sources; each run is
+ * recorded as `composites.product_snapshot`, as that endpoint's requests are.
  */
 @Injectable()
 export class ProductSnapshotComposite {
@@ -33,8 +34,7 @@ export class ProductSnapshotComposite {
     { productId, supplierId }: ProductSnapshotQuery,
     caller: CompositeCaller,
   ): Observable<ProductSnapshotDto> {
-    return defer(() => {
-      const { context } = this.context.begin(caller);
+    return this.context.run('product_snapshot', caller, ({ context }) => {
       const call = (source: string, operation: string, params: Record<string, unknown>) =>
         this.api.execute({ source, type: API_SOURCE_TYPE, operation, params, context });
       // The catalog's answers are passed on as they are, as the YAML endpoint passes them on.

@@ -6,6 +6,11 @@ import type { Request, Response } from 'express';
 export interface CompositeCaller {
   requestId: string;
   signal: AbortSignal;
+  /**
+   * The HTTP exchange of a composite route, for what its answer carries: the headers of its
+   * execution record, the trace `?_trace=true` asks for. None for a composite run from code.
+   */
+  http?: { request: Request; response: Response };
 }
 
 /**
@@ -19,10 +24,11 @@ export interface CompositeCaller {
  */
 export const Caller = createParamDecorator((_data: unknown, context: ExecutionContext): CompositeCaller => {
   const http = context.switchToHttp();
-  const res = http.getResponse<Response>();
+  const request = http.getRequest<Request>();
+  const response = http.getResponse<Response>();
   const abandoned = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) setImmediate(() => abandoned.abort(new Error('the client went away')));
+  response.once('close', () => {
+    if (!response.writableFinished) setImmediate(() => abandoned.abort(new Error('the client went away')));
   });
-  return { requestId: requestIdOf(http.getRequest<Request>()), signal: abandoned.signal };
+  return { requestId: requestIdOf(request), signal: abandoned.signal, http: { request, response } };
 });

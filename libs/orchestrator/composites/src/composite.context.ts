@@ -1,47 +1,48 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { invalidRequest } from '@libs/core/http';
-import type { SourceAdapter, SourceCallContext } from '@libs/core/sources';
+import type { SourceCallContext } from '@libs/core/sources';
 import {
   ConfigurationState,
-  EndpointExecutor,
-  SourceAdapterRegistry,
+  ExecutionRecorder,
   fieldErrorsOf,
+  qualifiedName,
+  responseBodyOf,
+  traceRequested,
+  type ExecutionRecording,
   type LiveConfiguration,
 } from '@libs/orchestrator/engine';
-import { randomUUID } from 'node:crypto';
 import { Observable, defer, map } from 'rxjs';
 import type { CompositeCaller } from './composite-caller.decorator';
 
 /**
- * One run of a composite: the configuration that was live when it began, one deadline and one
- * signal for everything it calls, so that a reload never changes a run in flight (a YAML request
- * keeps its configuration too).
+ * The domain composites are recorded under: the composite `credit_limit` is
+ * `composites.credit_limit` in execution records, as a YAML endpoint is `<domain>.<name>`.
+ * Its routes are under `/composites`, which YAML endpoints cannot take.
+ */
+export const COMPOSITES_DOMAIN = 'composites';
+
+/**
+ * One run of a composite: the configuration that was live when it began, and one execution
+ * (one deadline, one signal, one record) for everything it calls, so that a reload never
+ * changes a run in flight (a YAML request keeps its configuration too).
  */
 export class CompositeRun {
-  /** What the adapters a composite calls directly are given. */
-  readonly context: SourceCallContext;
-
   constructor(
     private readonly live: LiveConfiguration,
-    private readonly executor: EndpointExecutor,
-    private readonly adapters: ReadonlyMap<string, SourceAdapter>,
-    { requestId, signal }: CompositeCaller,
-  ) {
-    const { settings, sections } = live.snapshot;
-    this.context = {
-      requestId,
-      executionId: randomUUID(),
-      signal,
-      deadline: Date.now() + settings.requestDeadlineMs,
-      sections,
-    };
+    private readonly recording: ExecutionRecording,
+  ) {}
+
+  /** What the adapters a composite calls directly are given. */
+  get context(): SourceCallContext {
+    return this.recording.context;
   }
 
   /**
    * The answer of the YAML endpoint `domain.name` for `params`, as its route would give it: the
    * params checked by its request schema (a 400 listing what is wrong), its sources run under
-   * this run's deadline and signal, its response mapped. A composite that builds on an endpoint
-   * reads the endpoint's rules from its YAML, never from a copy of them.
+   * this run's deadline and signal, its response mapped; what its sources did joins the run's
+   * record. A composite that builds on an endpoint reads the endpoint's rules from its YAML,
+   * never from a copy of them.
    */
   endpoint(domain: string, name: string, params: Record<string, unknown>): Observable<unknown> {
     return defer(() => {
@@ -53,9 +54,7 @@ export class CompositeRun {
       }
       const request = { ...params };
       if (!found.validate(request)) throw invalidRequest(fieldErrorsOf(found.validate.errors ?? []));
-      return this.executor
-        .execute(found.endpoint, { params: request }, this.context, this.adapters)
-        .pipe(map(({ body }) => body));
+      return this.recording.execute(found.endpoint, { params: request }).pipe(map(({ body }) => body));
     });
   }
 
@@ -66,16 +65,38 @@ export class CompositeRun {
   }
 }
 
-/** Begins the runs of composites, from the engine's live configuration. */
+/** Runs composites on the engine's live configuration, each as one recorded execution. */
 @Injectable()
 export class CompositeContext {
   constructor(
     private readonly configuration: ConfigurationState,
-    private readonly executor: EndpointExecutor,
-    private readonly registry: SourceAdapterRegistry,
+    private readonly recorder: ExecutionRecorder,
   ) {}
 
-  begin(caller: CompositeCaller): CompositeRun {
-    return new CompositeRun(this.configuration.current, this.executor, this.registry.adapters, caller);
+  /**
+   * Runs `work` as the composite `name` for `caller`, as the engine runs a YAML endpoint: one
+   * execution record `composites.<name>` (`GET /executions/:id`), holding what the sources of
+   * every endpoint it ran did; `X-Execution-Id`, `X-Config-Version` and `X-Degraded-Sources` on
+   * the answer; `_meta` in an object answer when sources fell back, and the trace inline with
+   * `?_trace=true` and the read token. Emits the answer once `work` has emitted its last value.
+   * A composite run from code, without a caller's HTTP exchange, is recorded all the same.
+   */
+  run<T>(name: string, caller: CompositeCaller, work: (run: CompositeRun) => Observable<T>): Observable<T> {
+    return defer(() => {
+      const live = this.configuration.current;
+      const { snapshot } = live;
+      const { requestId, signal, http } = caller;
+      const withTrace = http !== undefined && traceRequested(http.request, snapshot.settings);
+      const options = {
+        name: qualifiedName({ domain: COMPOSITES_DOMAIN, name }),
+        snapshot,
+        requestId,
+        signal,
+        response: http?.response,
+      };
+      return this.recorder
+        .record(options, (recording) => work(new CompositeRun(live, recording)))
+        .pipe(map((recorded) => responseBodyOf(recorded, withTrace)));
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DownstreamError } from '@libs/core/http';
-import { Observable, defer, expand, last, map, of } from 'rxjs';
+import { Observable, expand, last, map, of } from 'rxjs';
 import type { CompositeCaller } from '../composite-caller.decorator';
 import { CompositeContext } from '../composite.context';
 import { afterDecision, startSearch, type SearchBounds } from './credit-limit.search';
@@ -8,6 +8,8 @@ import type { CreditLimitDto } from './credit-limit.dto';
 
 /** The YAML endpoint that decides on one amount: its thresholds and bounds live there only. */
 export const CREDIT_DECISION = { domain: 'customers', name: 'score_credit_risk' } as const;
+/** What its runs are recorded as: `composites.credit_limit`. */
+export const CREDIT_LIMIT = 'credit_limit';
 const APPROVED = 'approve';
 
 interface CreditDecision {
@@ -19,7 +21,7 @@ interface CreditDecision {
  * A customer's credit limit: the largest amount `customers.score_credit_risk` approves, found by
  * asking it about one amount after another (doubling, then halving the gap). Each probe runs the
  * YAML endpoint through the engine, so the decision rule is the one its YAML declares, whatever a
- * reload makes of it.
+ * reload makes of it; the search is one execution record, holding every probe's sources.
  */
 @Injectable()
 export class CreditLimitComposite {
@@ -27,8 +29,7 @@ export class CreditLimitComposite {
 
   /** Emits the limit once the search is over; the first failure of a probe ends it. */
   run(customerId: string, precision: number, caller: CompositeCaller): Observable<CreditLimitDto> {
-    return defer(() => {
-      const run = this.composites.begin(caller);
+    return this.composites.run(CREDIT_LIMIT, caller, (run) => {
       const { domain, name } = CREDIT_DECISION;
       const declared = run.requestParameter(domain, name, 'requested_amount');
       const bounds: SearchBounds = {
