@@ -38,7 +38,7 @@ export { SourceAdapterRegistry } from './config/source-adapter.registry';
 export { ConfigurationState, type ConfigurationStatus, type ReloadResult } from './http/configuration.state';
 export { engineEnvironment } from './http/engine.config';
 export { EngineModule } from './http/engine.module';
-export { EndpointDocumentation } from './http/endpoint.openapi';
+export { EXECUTION_RESPONSE_HEADERS, EndpointDocumentation } from './http/endpoint.openapi';
 export {
   CONFIG_VERSION_HEADER,
   DEGRADED_SOURCES_HEADER,

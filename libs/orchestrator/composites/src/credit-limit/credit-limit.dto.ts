@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { TraceQueryDto } from '../trace-query.dto';
 
 export class CreditLimitParamsDto {
   @ApiProperty({
@@ -11,7 +12,7 @@ export class CreditLimitParamsDto {
   customer_id!: string;
 }
 
-export class CreditLimitQueryDto {
+export class CreditLimitQueryDto extends TraceQueryDto {
   @ApiProperty({
     required: false,
     default: 100,

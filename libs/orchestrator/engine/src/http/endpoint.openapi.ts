@@ -6,6 +6,22 @@ import { requestSchemaOf } from './live-configuration';
 import { CONFIG_VERSION_HEADER, DEGRADED_SOURCES_HEADER, EXECUTION_ID_HEADER } from './execution.recorder';
 import { TRACE_QUERY } from './execution.response';
 
+/** The headers of an answer that ran as a recorded execution: a YAML endpoint's, or a composite's. */
+export const EXECUTION_RESPONSE_HEADERS = {
+  [EXECUTION_ID_HEADER]: {
+    schema: { type: 'string' },
+    description: 'The execution id (GET /executions/{id})',
+  },
+  [CONFIG_VERSION_HEADER]: {
+    schema: { type: 'string' },
+    description: 'The configuration version that served it',
+  },
+  [DEGRADED_SOURCES_HEADER]: {
+    schema: { type: 'string' },
+    description: 'Optional sources that failed (in a composite, each as <domain>.<name>.<source>)',
+  },
+};
+
 const ENVELOPE = { $ref: '#/components/schemas/ErrorEnvelopeDto' };
 const errorResponse = (description: string) => ({
   description,
@@ -85,20 +101,7 @@ function operationOf(endpoint: EndpointDefinition) {
       200: {
         description:
           'The mapped response; `_meta` lists degraded sources and mapped fields that found no value (`warnings`), or the trace when asked for',
-        headers: {
-          [EXECUTION_ID_HEADER]: {
-            schema: { type: 'string' },
-            description: 'The execution id (GET /executions/{id})',
-          },
-          [CONFIG_VERSION_HEADER]: {
-            schema: { type: 'string' },
-            description: 'The configuration version that served it',
-          },
-          [DEGRADED_SOURCES_HEADER]: {
-            schema: { type: 'string' },
-            description: 'Optional sources that failed',
-          },
-        },
+        headers: EXECUTION_RESPONSE_HEADERS,
         content: { 'application/json': { schema: responseSchemaOf(endpoint.responseMapping) } },
       },
       400: errorResponse('Invalid request parameters; every invalid field is listed'),
