@@ -78,7 +78,7 @@ export class CompositeContext {
    * execution record `composites.<name>` (`GET /executions/:id`), holding what the sources of
    * every endpoint it ran did; `X-Execution-Id`, `X-Config-Version` and `X-Degraded-Sources` on
    * the answer; `_meta` in an object answer when sources fell back, and the trace inline with
-   * `?_trace=true` and the read token. Emits the answer once `work` has emitted its last value.
+   * `?_trace=true` and the read token. The first value `work` emits is the answer.
    * A composite run from code, without a caller's HTTP exchange, is recorded all the same.
    */
   run<T>(name: string, caller: CompositeCaller, work: (run: CompositeRun) => Observable<T>): Observable<T> {

@@ -6,7 +6,7 @@ import { SourceAdapterFor, type SourceCall } from '@libs/core/sources';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Observable, concat, firstValueFrom, last, map, of, switchMap } from 'rxjs';
+import { NEVER, Observable, concat, firstValueFrom, last, map, merge, of, switchMap } from 'rxjs';
 import { DEFAULT_SETTINGS } from '../config/configuration.loader';
 import { SourceAdapterRegistry } from '../config/source-adapter.registry';
 import { EndpointExecutor } from '../execution/endpoint.executor';
@@ -142,6 +142,15 @@ describe('ExecutionRecorder', () => {
       ],
     });
     expect(kept.sources).toEqual(recorded.sources);
+  });
+
+  it('answers with the first value, not waiting for the rest of the work (an upload read to its end)', async () => {
+    const recorded = await record('shop.get_item', (recording) =>
+      merge(recording.execute(getItem, { params: { id: 8 } }).pipe(map(({ body }) => body)), NEVER),
+    );
+
+    expect(recorded.body).toEqual({ id: 8, extra: null });
+    expect(await saved()).toMatchObject({ status: 'degraded', statusCode: 200 });
   });
 
   it('records every source of every endpoint run in one record, named for what ran them', async () => {

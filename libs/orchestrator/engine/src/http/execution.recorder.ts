@@ -3,7 +3,7 @@ import { DownstreamError } from '@libs/core/http';
 import type { SourceCallContext } from '@libs/core/sources';
 import type { ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { Observable, catchError, concatMap, defer, last, tap } from 'rxjs';
+import { Observable, catchError, concatMap, defer, first, tap } from 'rxjs';
 import { SourceAdapterRegistry } from '../config/source-adapter.registry';
 import { EndpointExecutionError } from '../execution/execution.error';
 import {
@@ -159,7 +159,7 @@ export class ExecutionRecorder {
   /**
    * Runs `work` as one recorded execution. On the response it answers, `X-Execution-Id` and
    * `X-Config-Version` are set when it begins, `X-Degraded-Sources` when it answers. The
-   * record is saved before the last value `work` emits is passed on, or its failure is: a
+   * record is saved before the first value `work` emits is passed on, or its failure is: a
    * failure the caller is answered with a status for (a `DownstreamError`, an `HttpException`)
    * is recorded with it; anything else is a bug, which the error filter reports. An execution
    * unsubscribed before it ends (its caller went away) is not recorded: nobody got an answer.
@@ -174,7 +174,9 @@ export class ExecutionRecorder {
       response?.setHeader(EXECUTION_ID_HEADER, recording.id);
       response?.setHeader(CONFIG_VERSION_HEADER, options.snapshot.version);
       return work(recording).pipe(
-        last(),
+        // The first value is the answer: what else `work` does (the rest of an upload read
+        // through) is not waited for, and stops with it.
+        first(),
         concatMap(async (body) => {
           const answered = recording.answered(body);
           if (answered.degraded.length > 0) {
