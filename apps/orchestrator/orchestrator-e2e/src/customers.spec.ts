@@ -260,6 +260,38 @@ describe('the customer examples: database, feature server, model service and cre
       expect(await decide('cus-1001', body.credit_limit + 100)).not.toBe('approve');
     });
 
+    it('is one execution, composites.credit_limit: its record holds the sources of every probe', async () => {
+      const answer = await getJson<{ probes: number }>(
+        `${orchestrator.url}/composites/credit-limit/cus-1003`,
+      );
+      expect(answer.status).toBe(200);
+      const executionId = answer.headers.get('x-execution-id');
+      const { status, body: record } = await getJson<ExecutionRecord>(
+        `${orchestrator.url}/executions/${executionId}`,
+        RECORD_HEADERS,
+      );
+
+      expect(status).toBe(200);
+      expect(record).toMatchObject({
+        id: executionId,
+        endpoint: 'composites.credit_limit',
+        configVersion: answer.headers.get('x-config-version'),
+        status: 'ok',
+        statusCode: 200,
+      });
+      // Each probe is one run of customers.score_credit_risk: its four sources, each labelled with it.
+      const probe = ['customer', 'balance', 'features', 'risk'];
+      expect(record.sources.map(({ name }) => name)).toEqual(
+        Array.from({ length: answer.body.probes }, () => probe).flat(),
+      );
+      expect(record.sources.every(({ endpoint }) => endpoint === 'customers.score_credit_risk')).toBe(true);
+      const listed = await getJson<{ executions: ExecutionRecord[] }>(
+        `${orchestrator.url}/executions?endpoint=composites.credit_limit`,
+        RECORD_HEADERS,
+      );
+      expect(listed.body.executions.map(({ id }) => id)).toContain(executionId);
+    });
+
     it("answers the YAML endpoint's own errors: 404 for an unknown customer, 400 for an invalid id", async () => {
       const unknown = await getJson<ErrorEnvelopeDto>(`${orchestrator.url}/composites/credit-limit/cus-9999`);
       expect(unknown).toMatchObject({ status: 404, body: { message: expect.stringMatching(/^customer: /) } });

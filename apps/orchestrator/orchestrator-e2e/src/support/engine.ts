@@ -15,6 +15,8 @@ export const RECORD_HEADERS = ADMIN_HEADERS;
 
 /** What the engine records of one source in an execution (`GET /executions/:id`, `?_trace=true`). */
 export interface SourceTrace {
+  /** The endpoint the source belongs to (a composite runs several). */
+  endpoint?: string;
   name: string;
   type: string;
   operation?: string;
