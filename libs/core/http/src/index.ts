@@ -18,3 +18,5 @@ export { type BodyLimits } from './request-entry';
 export { ACCESS_LOG } from './logging.module';
 export { maskSecrets } from './secret-mask';
 export { shutdownSignalled } from './shutdown-signal';
+export { bearerIsOneOf } from './bearer-token';
+export { noteRouteTemplate, routeTemplateOf } from './route-template';

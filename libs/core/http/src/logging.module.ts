@@ -5,9 +5,10 @@ import { LoggerModule } from 'nestjs-pino';
 import { pino, stdTimeFunctions, type DestinationStream, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { REQUEST_ID_HEADER, resolveRequestId } from './request-id';
+import { routeTemplateOf } from './route-template';
 import { maskQuery, sensitiveQueryParameters } from './sensitive-query';
 
-type RoutedRequest = IncomingMessage & { id?: unknown; route?: { path?: string }; originalUrl?: string };
+type RoutedRequest = IncomingMessage & { id?: unknown; originalUrl?: string };
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
 /** The access-log middleware of a service: the first that every request meets (`configureService`). */
@@ -85,8 +86,10 @@ function accessLog(
       return id;
     },
     // The route is known only once Express has matched it, i.e. on the response line.
-    customProps: (req: RoutedRequest, res: ServerResponse) =>
-      res.writableEnded && req.route?.path ? { route: req.route.path } : {},
+    customProps: (req: IncomingMessage, res: ServerResponse) => {
+      const route = res.writableEnded ? routeTemplateOf(req) : undefined;
+      return route ? { route } : {};
+    },
     serializers: {
       req: (req: RoutedRequest) => ({
         id: req.id,

@@ -7,23 +7,12 @@ import {
   mixin,
   type Type,
 } from '@nestjs/common';
+import { bearerIsOneOf } from '@libs/core/http';
 import type { IncomingHttpHeaders } from 'node:http';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { EngineSettings } from '../model';
 import { ConfigurationState } from './configuration.state';
 
 type TokenAccess = 'admin' | 'read';
-
-const digest = (text: string) => createHash('sha256').update(text).digest();
-
-/**
- * Whether `headers` carry `Authorization: Bearer <one of tokens>`. Compared as digests of equal
- * length, in constant time, so that timing reveals nothing.
- */
-function bearerIsOneOf(headers: IncomingHttpHeaders, tokens: string[]): boolean {
-  const given = digest(/^Bearer (.+)$/i.exec(headers.authorization ?? '')?.[1] ?? '');
-  return tokens.map((token) => timingSafeEqual(given, digest(token))).includes(true);
-}
 
 /**
  * What the engine's protected routes ask of a request: the admin routes the admin token (the
