@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { REQUEST_BODY_MAX_BYTES } from '@libs/core/config';
 import { ErrorEnvelopeDto } from './error-envelope';
 import { ErrorEnvelopeFilter } from './error-envelope.filter';
@@ -33,18 +33,26 @@ export interface ServiceDescription {
    * service runs (the engine's YAML endpoints, after a reload).
    */
   documentExtension?: (app: INestApplication) => { extend(document: OpenAPIObject): OpenAPIObject };
+  /**
+   * What observes every request (the service's metrics): mounted before anything else, the access
+   * log included, so that it sees every request, those refused before any route too.
+   */
+  observeRequests?: (
+    app: INestApplication,
+  ) => (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 }
 
 /**
  * What every service of the system shares, whether started by `bootstrapService` or by a test:
  * pino as Nest's logger, the validation pipe, the error envelope, and OpenAPI at `/docs`
- * (UI) and `/docs-json`.
+ * (UI) and `/docs-json`; and what observes its requests, when it says.
  */
 export function configureService(app: NestExpressApplication, description: ServiceDescription): void {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   const config = app.get(ConfigService);
   const bodyMaxBytes = config.getOrThrow<number>(REQUEST_BODY_MAX_BYTES);
+  if (description.observeRequests) app.use(description.observeRequests(app));
   mountRequestEntry(
     app,
     {

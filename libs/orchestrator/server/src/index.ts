@@ -1,2 +1,3 @@
 export { OrchestratorModule, bootstrapOrchestrator } from './orchestrator.module';
+export { ORCHESTRATOR_SERVICE } from './orchestrator.service';
 export { ORCHESTRATOR_PORT, orchestratorEnvironment } from './orchestrator.environment';

@@ -1,5 +1,6 @@
 // The variables the orchestrator reads (besides every service's own), validated at start-up.
 import { portVariable, type EnvironmentSchema } from '@libs/core/config';
+import { metricsEnvironment } from '@libs/core/metrics';
 import { audioEnvironment } from '@libs/orchestrator/backends/audio';
 import { databaseEnvironment } from '@libs/orchestrator/backends/database';
 import { feastEnvironment } from '@libs/orchestrator/backends/feast';
@@ -20,4 +21,5 @@ export const orchestratorEnvironment: EnvironmentSchema = {
   ...routingEnvironment,
   ...engineEnvironment,
   ...executionTrackingEnvironment,
+  ...metricsEnvironment,
 };

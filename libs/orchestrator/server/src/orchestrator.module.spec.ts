@@ -7,7 +7,7 @@ import {
   unusedPortUrl,
 } from '@libs/core/testing';
 import { orchestratorEnvironment } from './orchestrator.environment';
-import { EndpointDocumentation } from '@libs/orchestrator/engine';
+import { ORCHESTRATOR_SERVICE } from './orchestrator.service';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,7 +36,7 @@ describe('orchestrator over HTTP, its services down', () => {
         CONFIG_WATCH: 'false',
         CATALOG_API_TOKEN: 'spec-token',
       },
-      { documentExtension: (app) => app.get(EndpointDocumentation) },
+      ORCHESTRATOR_SERVICE,
     );
   });
   afterAll(async () => {
@@ -71,6 +71,7 @@ describe('orchestrator over HTTP, its services down', () => {
       '/health',
       '/health/live',
       '/health/ready',
+      '/metrics',
       '/products/{product_id}',
     ]);
     expect(statuses('/analyze-text', 'post')).toEqual(['200', '400', '502', '503', '504']);

@@ -6,16 +6,18 @@ import { FeastModule } from '@libs/orchestrator/backends/feast';
 import { ModelModule } from '@libs/orchestrator/backends/model';
 import { TextModule } from '@libs/orchestrator/backends/text';
 import { CompositesModule } from '@libs/orchestrator/composites';
-import { UPLOAD_MAX_BYTES, configurationModule } from '@libs/core/config';
-import { EndpointDocumentation, EngineModule } from '@libs/orchestrator/engine';
+import { configurationModule } from '@libs/core/config';
+import { EngineModule } from '@libs/orchestrator/engine';
 import { bootstrapService, loggingModule } from '@libs/core/http';
+import { MetricsModule } from '@libs/core/metrics';
 import { HealthModule } from '@libs/orchestrator/health';
 import { RoutingModule } from '@libs/orchestrator/routing';
 import { ORCHESTRATOR_PORT, orchestratorEnvironment } from './orchestrator.environment';
+import { ORCHESTRATOR_SERVICE } from './orchestrator.service';
 
 /**
- * The orchestrator: its environment validated once, the backends, the routes to the internal
- * services, health, the declarative engine and the composites written in code.
+ * The orchestrator: its environment validated once, the backends, its metrics, the routes to the
+ * internal services, health, the declarative engine and the composites written in code.
  */
 @Module({
   imports: [
@@ -27,6 +29,7 @@ import { ORCHESTRATOR_PORT, orchestratorEnvironment } from './orchestrator.envir
     DatabaseModule,
     FeastModule,
     ModelModule,
+    MetricsModule,
     RoutingModule,
     HealthModule,
     EngineModule,
@@ -45,7 +48,6 @@ export function bootstrapOrchestrator(module: Type<unknown> = OrchestratorModule
     description:
       'Routes requests to the internal services (text analysis, transcription, and both at once) and ' +
       'serves the composite endpoints declared in YAML; reports the health of all of them.',
-    documentExtension: (app) => app.get(EndpointDocumentation),
-    uploadLimitVariable: UPLOAD_MAX_BYTES,
+    ...ORCHESTRATOR_SERVICE,
   });
 }
