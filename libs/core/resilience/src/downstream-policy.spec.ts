@@ -1,5 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import type { DownstreamError } from '@libs/core/http';
+import { breakerRejections, breakerStates, breakerTransitions, downstreamRetries } from '@libs/core/metrics';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { LocalHttpServer, failureOf, unusedPortUrl } from '@libs/core/testing';
 import axios from 'axios';
@@ -147,6 +148,34 @@ describe('DownstreamPolicy against a real HTTP server', () => {
     expect(error).toMatchObject({ kind: 'unavailable', status: 503 });
     expect(error.message).toContain('circuit open');
     expect(server.hits).toBe(2);
+  });
+
+  it('reports its breaker, its retries, its transitions and the calls it rejected, for the metrics', async () => {
+    server.behaviour = (hit) => (hit === 1 ? { status: 503 } : { status: 200 });
+    const seen: string[] = [];
+    const unsubscribe = [
+      downstreamRetries.subscribe(({ downstream }) => seen.push(`retry ${downstream}`)),
+      breakerTransitions.subscribe(({ downstream, state }) => seen.push(`${state} ${downstream}`)),
+      breakerRejections.subscribe(({ downstream }) => seen.push(`rejected ${downstream}`)),
+    ];
+    try {
+      const policy = new DownstreamPolicy('observed-service', { ...options, breakerThreshold: 2 });
+      const stateOf = () =>
+        breakerStates().find(({ downstream }) => downstream === 'observed-service')?.state;
+      expect(stateOf()).toBe('closed');
+
+      await firstValueFrom(policy.call(getJson(server.url), { idempotent: true }));
+      expect(seen).toEqual(['retry observed-service']);
+
+      server.behaviour = () => ({ status: 503 });
+      seen.length = 0;
+      for (let i = 0; i < 3; i++)
+        await failureOf(firstValueFrom(policy.call(getJson(server.url), { idempotent: false })));
+      expect(stateOf()).toBe('open');
+      expect(seen).toEqual(['open observed-service', 'rejected observed-service']);
+    } finally {
+      unsubscribe.forEach((stop) => stop());
+    }
   });
 });
 

@@ -1,6 +1,14 @@
 import { DownstreamError } from '@libs/core/http';
 import {
+  breakerRejections,
+  breakerTransitions,
+  downstreamRetries,
+  registerBreaker,
+  type BreakerState,
+} from '@libs/core/metrics';
+import {
   BrokenCircuitError,
+  CircuitState,
   ConsecutiveBreaker,
   ExponentialBackoff,
   IPolicy,
@@ -46,6 +54,14 @@ const isDownstreamFault = (error: unknown) =>
 const isRetryable = (error: unknown) =>
   error instanceof TaskCancelledError || (error instanceof DownstreamError && error.retryable);
 
+/** cockatiel's states, as the metrics name them. */
+const BREAKER_STATES: Record<CircuitState, BreakerState> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half_open',
+  [CircuitState.Isolated]: 'isolated',
+};
+
 /** The whole call's budget ran out: the error carries which deadline, for the message. */
 class CallDeadlineError extends Error {}
 
@@ -76,6 +92,15 @@ export class DownstreamPolicy {
     });
     this.once = wrap(breaker, attemptDeadline);
     this.withRetries = wrap(retries, breaker, attemptDeadline);
+    registerBreaker(source, () => BREAKER_STATES[breaker.state]);
+    breaker.onStateChange((state) => {
+      if (breakerTransitions.hasSubscribers) {
+        breakerTransitions.publish({ downstream: source, state: BREAKER_STATES[state] });
+      }
+    });
+    retries.onRetry(() => {
+      if (downstreamRetries.hasSubscribers) downstreamRetries.publish({ downstream: source });
+    });
   }
 
   /**
@@ -147,6 +172,9 @@ export class DownstreamPolicy {
         },
         (error: unknown) => {
           settled = true;
+          if (error instanceof BrokenCircuitError && breakerRejections.hasSubscribers) {
+            breakerRejections.publish({ downstream: this.source });
+          }
           subscriber.error(clientFaultIn(error) ?? this.classify(error));
         },
       );

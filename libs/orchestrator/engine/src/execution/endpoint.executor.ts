@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DownstreamError } from '@libs/core/http';
+import { sourceCalls } from '@libs/core/metrics';
 import type { SourceAdapter, SourceCallContext } from '@libs/core/sources';
 import { Observable, catchError, defer, forkJoin, map, of, shareReplay, switchMap, throwError } from 'rxjs';
 import { qualifiedName, type EndpointDefinition, type ExecutionStatus, type SourceTrace } from '../model';
@@ -96,7 +97,14 @@ export class EndpointExecutor {
       }
 
       const declared = endpoint.sources.map(({ name }) => executions.get(name) as SourceExecution);
-      const traces = () => declared.map((execution) => execution.trace());
+      // Called once, when the execution ends either way: what each source did is also reported then.
+      const traces = () => {
+        if (sourceCalls.hasSubscribers) {
+          const name = qualifiedName(endpoint);
+          for (const execution of declared) sourceCalls.publish(execution.observation(name));
+        }
+        return declared.map((execution) => execution.trace());
+      };
       const degraded = () => declared.filter(({ status }) => status === 'degraded').map(({ name }) => name);
       const names = [...results.keys()];
       // A value missing from a source that failed or was skipped is its default's doing, and the

@@ -1,4 +1,5 @@
 import { DownstreamError } from '@libs/core/http';
+import type { SourceCallObservation } from '@libs/core/metrics';
 import { toDownstreamError } from '@libs/core/resilience';
 import type { SourceAdapter, SourceCall, SourceCallContext } from '@libs/core/sources';
 import {
@@ -125,10 +126,9 @@ export class SourceExecution {
       operation,
       params: this.params,
       startedAt: this.startedAt?.toISOString(),
-      durationMs:
-        this.startedAt && Math.round(this.outcome?.durationMs ?? performance.now() - this.startedTick),
+      durationMs: this.startedAt && Math.round(this.elapsedMs()),
       attempts: this.attempts,
-      cacheHit: this.calls > 0 && this.cacheHits === this.calls,
+      cacheHit: this.answeredFromCache,
       status: this.outcome?.status ?? 'skipped',
     };
     if (this.details) trace.details = this.details;
@@ -142,6 +142,31 @@ export class SourceExecution {
         ...(error.detail && { detail: error.detail }),
       },
     };
+  }
+
+  /** What the source did, for the metrics of `endpoint`'s sources. */
+  observation(endpoint: string): SourceCallObservation {
+    const { name, type } = this.planned.definition;
+    const status = this.outcome?.status ?? 'skipped';
+    return {
+      endpoint,
+      source: name,
+      type,
+      outcome: status === 'ok' && this.answeredFromCache ? 'cache_hit' : status,
+      durationSeconds: this.startedAt ? this.elapsedMs() / 1000 : 0,
+      // Each call that missed the cache made one request at least; the rest were repeats.
+      retries: Math.max(0, this.attempts - (this.calls - this.cacheHits)),
+    };
+  }
+
+  /** Every call the source made was answered by the cache. */
+  private get answeredFromCache(): boolean {
+    return this.calls > 0 && this.cacheHits === this.calls;
+  }
+
+  /** Since the source began: to its outcome, or to now when it has none (it was abandoned). */
+  private elapsedMs(): number {
+    return this.outcome?.durationMs ?? performance.now() - this.startedTick;
   }
 
   private settle(status: SourceStatus, error?: DownstreamError): void {

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { configurationReloads } from '@libs/core/metrics';
 import { watch, type FSWatcher } from 'chokidar';
 import { resolve } from 'node:path';
 import { ConfigurationLoader } from '../config/configuration.loader';
@@ -20,6 +21,7 @@ const RESERVED_PREFIXES = [
   '/analyze-text',
   '/analyze-audio',
   '/composites',
+  '/metrics',
 ];
 
 export interface ReloadResult {
@@ -92,7 +94,13 @@ export class ConfigurationState implements OnApplicationBootstrap, OnApplication
 
   /** Loads the directory again; reloads run one after another, never two at once. */
   reload(): Promise<ReloadResult> {
-    this.reloading = this.reloading.then(() => this.loadOnce());
+    this.reloading = this.reloading.then(async () => {
+      const result = await this.loadOnce();
+      if (configurationReloads.hasSubscribers) {
+        configurationReloads.publish({ applied: result.applied, version: result.version });
+      }
+      return result;
+    });
     return this.reloading;
   }
 

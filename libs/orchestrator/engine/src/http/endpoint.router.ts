@@ -1,5 +1,5 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
-import { requestIdOf } from '@libs/core/http';
+import { noteRouteTemplate, requestIdOf } from '@libs/core/http';
 import type { NextFunction, Request, Response } from 'express';
 import { Observable, firstValueFrom, from, ignoreElements, map, merge } from 'rxjs';
 import { qualifiedName } from '../model';
@@ -28,6 +28,7 @@ export class EndpointRouter implements NestMiddleware {
     // Mounted on every path, this middleware sees `req.path` relative to its mount point.
     const route = live.match(req.method, new URL(req.originalUrl, 'http://orchestrator').pathname);
     if (!route) return next();
+    noteRouteTemplate(req, route.endpoint.path);
     const withTrace = traceRequested(req, live.snapshot.settings);
     const { params, formRest } = await this.binding.bind(req, res, route);
     const { endpoint } = route;

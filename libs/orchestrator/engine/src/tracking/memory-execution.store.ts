@@ -1,3 +1,4 @@
+import { executionStore } from '@libs/core/metrics';
 import { LRUCache } from 'lru-cache';
 import type { ExecutionRecord } from '../model';
 import {
@@ -26,6 +27,7 @@ export class MemoryExecutionStore implements ExecutionStore {
   async save(record: ExecutionRecord): Promise<void> {
     // A copy, so that the caller changing its record afterwards does not change what was kept.
     this.records.set(record.id, structuredClone(record));
+    if (executionStore.hasSubscribers) executionStore.publish({ kind: 'size', records: this.records.size });
   }
 
   async get(id: string): Promise<ExecutionRecord | undefined> {

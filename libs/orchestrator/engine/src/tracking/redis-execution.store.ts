@@ -1,5 +1,6 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { DownstreamError } from '@libs/core/http';
+import { executionStore } from '@libs/core/metrics';
 import Redis from 'ioredis';
 import type { ExecutionRecord } from '../model';
 import {
@@ -64,6 +65,7 @@ export class RedisExecutionStore implements ExecutionStore, OnApplicationShutdow
       await this.write(record);
     } catch (error) {
       this.failedSaveCount += 1;
+      if (executionStore.hasSubscribers) executionStore.publish({ kind: 'error', operation: 'save' });
       this.logger.warn(
         { executionId: record.id, failedSaves: this.failedSaveCount },
         `execution ${record.id} was not saved: ${this.reasonOf(error).message}`,
@@ -126,10 +128,15 @@ export class RedisExecutionStore implements ExecutionStore, OnApplicationShutdow
       // more than the oldest records beyond `max`.
       .zrange(all, 0, -(max + 1))
       .zremrangebyrank(all, 0, -(max + 1))
+      // The size of the index once trimmed, for the metrics, in the same round trip.
+      .zcard(all)
       .exec();
     const failed = replies?.find(([error]) => error);
     if (!replies || failed) throw failed?.[0] ?? new Error('the transaction was aborted');
-    const dropped = replies[replies.length - 2][1] as string[];
+    const dropped = replies[replies.length - 3][1] as string[];
+    if (executionStore.hasSubscribers) {
+      executionStore.publish({ kind: 'size', records: replies[replies.length - 1][1] as number });
+    }
     if (dropped.length > 0) await this.redis.unlink(...dropped.map((id) => this.recordKey(id)));
   }
 
@@ -137,6 +144,7 @@ export class RedisExecutionStore implements ExecutionStore, OnApplicationShutdow
     try {
       return await command();
     } catch (error) {
+      if (executionStore.hasSubscribers) executionStore.publish({ kind: 'error', operation: 'read' });
       throw new DownstreamError(
         EXECUTION_STORE_SOURCE,
         'unavailable',
