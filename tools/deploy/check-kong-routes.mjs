@@ -4,8 +4,8 @@
 //   node tools/deploy/check-kong-routes.mjs <openapi.json> <kong.yml>
 //
 // - every public operation (method + path) has a Kong route that would take it;
-// - no internal operation (under /admin) has one, and neither do /admin/config and
-//   /admin/config/reload, whether the document lists them or not.
+// - no internal operation (under /admin, and /metrics) has one, and neither do /admin/config,
+//   /admin/config/reload and /metrics, whether the document lists them or not.
 // Kong's matching, as far as this file uses it: a plain path is a prefix of the request path, a
 // path starting with `~` is a regular expression anchored at the start; a route without
 // `methods` takes every method. Hosts, headers and SNIs are not used here, so not modelled.
@@ -18,16 +18,21 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
-/** Operations Kong must never expose: the prefix, and the admin routes known today. */
-const INTERNAL_PREFIX = '/admin';
+/**
+ * Operations Kong must never expose: the prefixes (the admin routes; Prometheus' scrape target,
+ * read on the compose network), and the internal routes known today.
+ */
+const INTERNAL_PREFIXES = ['/admin', '/metrics'];
 const KNOWN_INTERNAL = [
   { method: 'GET', path: '/admin/config' },
   { method: 'POST', path: '/admin/config/reload' },
+  { method: 'GET', path: '/metrics' },
 ];
 /** Values tried for a path parameter: a route matches when one of them does. */
 const SAMPLE_VALUES = ['1', 'prd-1001', 'sample_id'];
 
-const isInternal = (path) => path === INTERNAL_PREFIX || path.startsWith(`${INTERNAL_PREFIX}/`);
+const isInternal = (path) =>
+  INTERNAL_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 
 /** The operations of an OpenAPI document: [{ method: 'GET', path: '/executions/{id}' }]. */
 export function openApiOperations(document) {

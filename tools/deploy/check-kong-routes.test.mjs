@@ -21,6 +21,7 @@ const operations = {
   '/executions/{id}': ['get'],
   '/admin/config': ['get'],
   '/admin/config/reload': ['post'],
+  '/metrics': ['get'],
   '/catalog/get-product-overview/{product_id}': ['get'],
   '/products/{product_id}': ['get'],
   '/customers/get-customer-profile/{customer_id}': ['get'],
@@ -39,11 +40,12 @@ const openApi = {
 };
 const routesOf = (config) => config.services.find((service) => service.name === 'orchestrator').routes;
 
-test('kong/kong.yml routes every public operation and no admin one', () => {
+test('kong/kong.yml routes every public operation and no internal one', () => {
   const result = checkRoutes(openApi, kong());
   assert.deepEqual(result.missing, []);
   assert.deepEqual(result.exposed, []);
   assert.equal(result.publicOps.length, 15);
+  assert.ok(result.internalOps.some((op) => op.path === '/metrics'));
 });
 
 test('a public operation without a route is reported', () => {
@@ -66,14 +68,14 @@ test('a route with the wrong method does not count', () => {
   assert.deepEqual(checkRoutes(openApi, config).missing, [{ method: 'POST', path: '/analyze-text' }]);
 });
 
-test('an admin route is reported, even when the document omits the admin operations', () => {
+test('a route to an internal operation is reported, even when the document omits them', () => {
   const config = kong();
   routesOf(config).push({ name: 'too-much', paths: ['/'] });
   const withoutAdmin = { paths: { '/health': { get: {} } } };
   const { exposed } = checkRoutes(withoutAdmin, config);
   assert.deepEqual(
     exposed.map((op) => `${op.method} ${op.path} ${op.routes}`),
-    ['GET /admin/config too-much', 'POST /admin/config/reload too-much'],
+    ['GET /admin/config too-much', 'POST /admin/config/reload too-much', 'GET /metrics too-much'],
   );
 });
 

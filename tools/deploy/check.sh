@@ -7,7 +7,8 @@
 #    references between services;
 # 2. kong/kong.yml, by decK's offline `validate` (entities, fields, references; decK 1.4 does
 #    not check plugin `config` fields);
-# 3. only Kong publishes a port (tools/deploy/check-compose-ports.mjs);
+# 3. only Kong publishes a port, and Prometheus and Grafana on 127.0.0.1 only
+#    (tools/deploy/check-compose-ports.mjs);
 # 4. every public route of the orchestrator's OpenAPI document has a Kong route and no admin
 #    route has one (tools/deploy/check-kong-routes.mjs), when the document is given: the
 #    orchestrator's GET /docs-json. The route check's own tests run either way.
