@@ -1,6 +1,7 @@
 import { Injectable, Module } from '@nestjs/common';
 import { configurationModule } from '@libs/core/config';
 import { DownstreamError, loggingModule } from '@libs/core/http';
+import { configurationReloads } from '@libs/core/metrics';
 import {
   SourceAdapterFor,
   type SourceAdapter,
@@ -401,9 +402,16 @@ describe('EngineModule over HTTP', () => {
 
   it('refuses an invalid reload whole, and the old configuration keeps serving', async () => {
     const activations = service.app.get(EchoAdapter).activated.length;
+    const serving = (await get('/items/2')).headers.get('x-config-version');
+    const reported: unknown[] = [];
+    const stopObserving = configurationReloads.subscribe((reload) => reported.push(reload));
     await writeFile(join(directory, 'domains/shop.yaml'), domain().replace('type: echo', 'type: ech0'));
     const res = await reload();
+    stopObserving();
     expect(res.status).toBe(422);
+    // For the metrics: refused, and the version serving still the one before.
+    expect(reported).toContainEqual({ applied: false, version: serving });
+    expect(reported).not.toContainEqual(expect.objectContaining({ applied: true }));
     expect(service.app.get(EchoAdapter).activated).toHaveLength(activations);
     expect((await jsonOf<Envelope>(res)).message).toMatch(/domains\/shop\.yaml:\d+:\d+: .*ech0/);
     expect((await get('/items/2')).status).toBe(200);

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DownstreamError } from '@libs/core/http';
+import { executionStore } from '@libs/core/metrics';
 import { failureOf, unusedPort } from '@libs/core/testing';
 import Redis from 'ioredis';
 import { executionRecord, recordsInOrder, REDIS_URL, RedisTestKeys } from './execution-store.test-harness';
@@ -22,6 +23,14 @@ describe('RedisExecutionStore', () => {
     return store;
   };
 
+  // What the stores report for the metrics during a test.
+  let observed: unknown[] = [];
+  let stopObserving: () => void;
+  beforeEach(() => {
+    observed = [];
+    stopObserving = executionStore.subscribe((observation) => observed.push(observation));
+  });
+  afterEach(() => stopObserving());
   afterEach(() => Promise.all(opened.splice(0).map((store) => store.onApplicationShutdown())));
   afterAll(async () => {
     await keys.cleanUp();
@@ -58,6 +67,10 @@ describe('RedisExecutionStore', () => {
     expect(await redis.exists(`${prefix}record:${records[0].id}`, `${prefix}record:${records[1].id}`)).toBe(
       0,
     );
+    // Each save reports the shared index's size once trimmed.
+    expect(observed).toHaveLength(6);
+    expect(observed).toContainEqual({ kind: 'size', records: 4 });
+    expect(observed).not.toContainEqual({ kind: 'size', records: 5 });
   });
 
   it('drops index entries whose record has expired when a listing meets them', async () => {
@@ -92,6 +105,10 @@ describe('RedisExecutionStore', () => {
       await expect(store.save(second)).resolves.toBeUndefined();
 
       expect(store.failedSaves).toBe(2);
+      expect(observed).toEqual([
+        { kind: 'error', operation: 'save' },
+        { kind: 'error', operation: 'save' },
+      ]);
       expect(warn).toHaveBeenCalledWith(
         { executionId: second.id, failedSaves: 2 },
         expect.stringMatching(new RegExp(`^execution ${second.id} was not saved: .*ECONNREFUSED`)),
@@ -107,6 +124,7 @@ describe('RedisExecutionStore', () => {
         expect(error).toMatchObject({ source: 'execution-store', kind: 'unavailable', status: 503 });
         expect(error.message).toMatch(/^execution-store is unavailable: .*ECONNREFUSED/);
       }
+      expect(observed).toEqual(Array(3).fill({ kind: 'error', operation: 'read' }));
     });
   });
 });
