@@ -170,11 +170,12 @@ export class MetricsRegistry implements OnModuleInit, OnModuleDestroy {
     this.unsubscribers = [];
   }
 
-  /** The exposition, in Prometheus' text format. */
+  /** The media type of the exposition: Prometheus' text format, version 0.0.4. */
   get contentType(): string {
     return this.registry.contentType;
   }
 
+  /** Every series, collected now, in Prometheus' text format. */
   expose(): Promise<string> {
     return this.registry.metrics();
   }
