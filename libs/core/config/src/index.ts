@@ -9,3 +9,4 @@ export {
   validateEnvironment,
   type EnvironmentSchema,
 } from './environment';
+export { createAjv } from './json-schema';

@@ -1,5 +1,4 @@
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { createAjv } from '@libs/core/config';
 import type {
   ConfigurationProblem,
   EndpointDefinition,
@@ -68,8 +67,7 @@ const PATH_SEGMENT = /:([A-Za-z_][A-Za-z0-9_]*)/g;
 
 // Request parameters' extra JSON Schema keywords are compiled as the HTTP layer will, so that a
 // keyword that does not apply to the parameter's type is refused before it serves.
-const parameterSchemas = new Ajv({ strict: true, strictRequired: false, allowUnionTypes: true });
-addFormats(parameterSchemas);
+const parameterSchemas = createAjv();
 
 /**
  * Turns one endpoint of a domain file into its definition: defaults applied, references and

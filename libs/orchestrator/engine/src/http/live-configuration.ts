@@ -1,5 +1,5 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import { createAjv } from '@libs/core/config';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { match, type MatchFunction } from 'path-to-regexp';
 import type { ConfigurationSnapshot, EndpointDefinition, RequestParameter } from '../model';
 
@@ -49,9 +49,10 @@ export class LiveConfiguration {
   private readonly routes: CompiledRoute[];
 
   constructor(readonly snapshot: ConfigurationSnapshot) {
-    // Path, query and header values arrive as text: coerce them to their declared types.
-    const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: false });
-    addFormats(ajv);
+    // Not a check of a format but the adaptation of a request to its endpoint's: path, query and
+    // header values arrive as text and are coerced to their declared types, absent ones take
+    // their defaults. The schemas were compiled strictly at load (endpoint.reader).
+    const ajv = createAjv({ coerceTypes: true, useDefaults: true, strict: false });
     this.routes = snapshot.endpoints.map((endpoint) => ({
       endpoint,
       match: match<Record<string, string>>(endpoint.path, { decode: decodeURIComponent }),
