@@ -3,14 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scratchPostgresDatabase } from '@libs/core/testing';
-import { parseDatabaseConfiguration, type DatabaseConnection } from '@libs/orchestrator/backends/database';
+import { databaseSection, type DatabaseConnection } from '@libs/orchestrator/backends/database';
 import { migrateAndSeedConnection } from './connection.seed';
 
 /** The connection `main` of a database.yaml whose url is `url`, as the seed step reads it. */
 function connectionOf(url: string): DatabaseConnection {
-  const parsed = parseDatabaseConfiguration({ connections: { main: { url } } });
-  if (!('configuration' in parsed)) throw new Error(parsed.problems.join('; '));
-  return parsed.configuration.connections['main'];
+  const { compiled, problems } = databaseSection.compile({ connections: { main: { url } } });
+  if (problems.length > 0) throw new Error(problems.map(({ message }) => message).join('; '));
+  return compiled.connections['main'];
 }
 
 describe('migrateAndSeedConnection', () => {

@@ -1,5 +1,5 @@
-import { parseDatabaseConfiguration } from '@libs/orchestrator/backends/database';
-import { formatProblem, readDatabaseFile } from '@libs/orchestrator/engine';
+import { DATABASE_SOURCE_TYPE, databaseSection } from '@libs/orchestrator/backends/database';
+import { formatProblem, readSection } from '@libs/orchestrator/engine';
 import { migrateAndSeedConnection } from './connection.seed';
 
 export interface SeedOutcome {
@@ -16,14 +16,17 @@ export async function seedDemoDatabase(
   connectionName: string,
   environment: NodeJS.ProcessEnv,
 ): Promise<SeedOutcome> {
-  const file = await readDatabaseFile(directory, environment);
-  if (file.problems.length > 0) return { ok: false, line: file.problems.map(formatProblem).join('\n') };
-  if (file.value === undefined) return { ok: false, line: `${directory} has no database.yaml` };
-  const parsed = parseDatabaseConfiguration(file.value);
-  if ('problems' in parsed) return { ok: false, line: `database.yaml: ${parsed.problems.join('; ')}` };
-  const connection = parsed.configuration.connections[connectionName];
+  const { compiled, problems } = await readSection(
+    directory,
+    DATABASE_SOURCE_TYPE,
+    databaseSection,
+    environment,
+  );
+  if (problems.length > 0) return { ok: false, line: problems.map(formatProblem).join('\n') };
+  if (compiled === undefined) return { ok: false, line: `${directory} has no database.yaml` };
+  const connection = compiled.connections[connectionName];
   if (!connection) {
-    const names = Object.keys(parsed.configuration.connections).join(', ') || 'none';
+    const names = Object.keys(compiled.connections).join(', ') || 'none';
     return {
       ok: false,
       line: `database.yaml declares no connection ${connectionName} (it declares ${names})`,

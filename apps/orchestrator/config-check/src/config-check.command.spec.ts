@@ -2,14 +2,15 @@ import { WORKSPACE_ROOT, type RunningService } from '@libs/core/testing';
 import { DEMO_MIGRATIONS, migrateAndSeed } from '@libs/demo/data';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { apiIntegrationSchema } from '@libs/orchestrator/backends/api';
 import { generateDemoModels, startModelService } from '@libs/reference/model-serving/testing';
 import { DataSource } from 'typeorm';
-import { feastConfigurationSchema } from '@libs/orchestrator/backends/feast';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createAjv } from '@libs/core/config';
+import { lstat, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { parse } from 'yaml';
 import { checkConfiguration } from './config-check.command';
+import { publishedSchemaOf, writePublishedSchema } from './config-schema.command';
 
 describe('config:check', () => {
   let app: INestApplicationContext;
@@ -141,25 +142,76 @@ describe('config:check', () => {
       ],
     });
   });
+});
 
-  it('publishes the api adapter’s own integration format, base_url aside', async () => {
-    const published = JSON.parse(await readFile(join(WORKSPACE_ROOT, 'docs/config.schema.json'), 'utf8'));
-    const integration = published.definitions.integration;
-    const baseUrl = new RegExp(integration.properties.base_url.pattern);
-    const expected = JSON.parse(JSON.stringify(apiIntegrationSchema));
-    expected.properties.base_url.pattern = integration.properties.base_url.pattern;
+describe('docs/config.schema.json', () => {
+  const published = join(WORKSPACE_ROOT, 'docs', 'config.schema.json');
+  let app: INestApplicationContext;
 
-    expect(integration).toEqual(expected);
-    // Editors see `${CATALOG_API_URL:-http://…}` before the loader replaces it.
-    for (const url of ['${CATALOG_API_URL:-http://127.0.0.1:3010}', 'https://crm.internal/api']) {
-      expect(url).toMatch(baseUrl);
-    }
-    expect('crm.internal').not.toMatch(baseUrl);
+  beforeAll(async () => {
+    const { AppModule } = await import('./app.module');
+    app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+  });
+  afterAll(() => app.close());
+
+  /** The committed schema as an editor reads it: the whole document, for any file of a directory. */
+  const editorValidator = async () =>
+    createAjv({ strict: false }).compile(JSON.parse(await readFile(published, 'utf8')));
+
+  it('is what the registered source types publish (after changing a section: npm run config:schema)', async () => {
+    expect((await lstat(published)).isFile()).toBe(true);
+    expect(await readFile(published, 'utf8')).toBe(publishedSchemaOf(app));
   });
 
-  it('publishes the feast adapter’s own format of feast.yaml', async () => {
-    const published = JSON.parse(await readFile(join(WORKSPACE_ROOT, 'docs/config.schema.json'), 'utf8'));
+  it('is written by config:schema', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'config-schema-'));
+    try {
+      const file = join(directory, 'config.schema.json');
+      expect(await writePublishedSchema(app, file)).toBe(
+        `${file}: the configuration schema of source types api, audio, database, feast, model, text`,
+      );
+      expect(await readFile(file, 'utf8')).toBe(publishedSchemaOf(app));
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
 
-    expect(published.definitions.feastFile).toEqual(JSON.parse(JSON.stringify(feastConfigurationSchema)));
+  it('accepts every file of the example configuration, as an editor reads it, variables unreplaced', async () => {
+    const validate = await editorValidator();
+    const example = join(WORKSPACE_ROOT, 'config');
+    const folders = await Promise.all(
+      ['domains', 'integrations'].map(async (folder) =>
+        (await readdir(join(example, folder))).map((name) => `${folder}/${name}`),
+      ),
+    );
+    const files = ['config.yaml', 'database.yaml', 'feast.yaml', ...folders.flat()];
+
+    expect(files).toEqual(expect.arrayContaining(['domains/catalog.yaml', 'integrations/catalog.yaml']));
+    for (const file of files) {
+      const valid = validate(parse(await readFile(join(example, file), 'utf8')));
+      expect({ file, errors: validate.errors ?? [] }).toEqual({ file, errors: [] });
+      expect(valid).toBe(true);
+    }
+  });
+
+  it('refuses what the loader would refuse', async () => {
+    const validate = await editorValidator();
+
+    expect(validate({ endpoints: { get_customer: { data_sources: [{ name: 'profile' }] } } })).toBe(false);
+    expect(validate({ endpoints: { get_customer: { data_sources: [], method: 'FETCH' } } })).toBe(false);
+    expect(validate({ endpoints: { get: { data_sources: [{ name: 'a', type: 'fest' }] } } })).toBe(false);
+    expect(validate({ settings: { request_deadline_ms: '30s' } })).toBe(false);
+    expect(validate({ endpoint: {} })).toBe(false);
+    expect(validate({ operations: { get: { connection: 'main', sql: 'SELECT 1', result: 'all' } } })).toBe(
+      false,
+    );
+    expect(
+      validate({ integrations: { crm: { base_url: 'crm.internal', operations: { get: { path: '/x' } } } } }),
+    ).toBe(false);
+    expect(
+      validate({
+        integrations: { crm: { base_url: '${CRM_URL:-http://crm}', operations: { get: { path: '/x' } } } },
+      }),
+    ).toBe(true);
   });
 });

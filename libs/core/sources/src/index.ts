@@ -11,3 +11,11 @@ export type {
   SourceDeclarationView,
   SourceProblem,
 } from './source-adapter';
+export {
+  compiledSection,
+  type ConfigurationSection,
+  type JsonSchema,
+  type SectionCompilation,
+  type SectionFiles,
+  type SectionProblem,
+} from './configuration-section';

@@ -2,7 +2,7 @@ import { perConfiguration } from './per-configuration';
 import type { ConfigurationSections } from './source-adapter';
 
 describe('perConfiguration', () => {
-  const sectionsOf = (): ConfigurationSections => ({ settings: {}, integrations: {} });
+  const sectionsOf = (): ConfigurationSections => ({ settings: {}, compiled: {} });
 
   it('resolves each key once per configuration, and again for the next one', () => {
     const resolved: string[] = [];

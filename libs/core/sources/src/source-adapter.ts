@@ -1,5 +1,6 @@
 import type { FileHead } from '@libs/core/http';
 import type { Observable } from 'rxjs';
+import type { ConfigurationSection } from './configuration-section';
 import type { ResultShape } from './result-shape';
 
 /**
@@ -45,19 +46,14 @@ export interface SourceCallContext {
 }
 
 /**
- * The parts of a configuration that are not endpoints, which adapters read their own section
- * of: `integrations/*.yaml` for `api`, and the top-level file named after a source type
- * (`database.yaml`, `feast.yaml`) for that type.
+ * The parts of a configuration that are not endpoints: the settings of `config.yaml`, and the
+ * section of each source type that declares one (`SourceAdapter.section`), compiled.
  */
 export interface ConfigurationSections {
   /** Global settings from `config.yaml`. */
   settings: Readonly<Record<string, unknown>>;
-  /** Integrations by name, from `integrations/*.yaml`. */
-  integrations: Readonly<Record<string, unknown>>;
-  /** The content of `database.yaml`, when present. */
-  database?: Readonly<Record<string, unknown>>;
-  /** The content of `feast.yaml`, when present. */
-  feast?: Readonly<Record<string, unknown>>;
+  /** Each source type's section as its adapter compiled it, by type (see `compiledSection`). */
+  compiled: Readonly<Record<string, unknown>>;
 }
 
 /** A problem with a source declaration, found when a configuration loads. */
@@ -80,6 +76,12 @@ export interface SourceDeclarationView {
  */
 export interface SourceAdapter {
   readonly type: string;
+  /**
+   * The configuration files the type owns (`database.yaml`, `integrations/*.yaml`) with their
+   * schema and compile step; the engine reads them, and hands the compiled section to the
+   * adapter in `ConfigurationSections.compiled[type]`.
+   */
+  readonly section?: ConfigurationSection;
   /**
    * Checks a declaration against the configuration's sections when a configuration loads (an unknown operation,
    * a missing parameter), so that a bad configuration is refused before it serves.

@@ -13,7 +13,7 @@ const callFor = (deadlineInMs: number, signal = new AbortController().signal): S
     executionId: 'exec-1',
     signal,
     deadline: Date.now() + deadlineInMs,
-    sections: { settings: {}, integrations: {} },
+    sections: { settings: {}, compiled: {} },
   },
 });
 

@@ -30,9 +30,10 @@ export {
   DEFAULT_SETTINGS,
   type ConfigurationLoadOptions,
   type ConfigurationLoadResult,
-  readDatabaseFile,
+  readSection,
 } from './config/configuration.loader';
 export { describeSnapshot, formatProblem } from './config/configuration.report';
+export { publishedConfigurationSchema, publishedSchemaText } from './config/published-schema';
 export { EndpointConfigurationModule } from './config/endpoint-configuration.module';
 export { SourceAdapterRegistry } from './config/source-adapter.registry';
 export { ConfigurationState, type ConfigurationStatus, type ReloadResult } from './http/configuration.state';

@@ -117,6 +117,8 @@ export interface ConfigurationSnapshot {
   directory: string;
   settings: EngineSettings;
   sections: ConfigurationSections;
+  /** What each source type's section declares, in a few words (`2 integrations`). */
+  summaries: readonly string[];
   endpoints: readonly EndpointDefinition[];
 }
 

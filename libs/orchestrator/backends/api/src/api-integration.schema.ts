@@ -1,6 +1,6 @@
 import { DEFAULT_RESPONSE_MAX_BYTES } from '@libs/core/resilience';
-import type { ResultShape } from '@libs/core/sources';
-import Ajv, { type ErrorObject } from 'ajv';
+import { createAjv } from '@libs/core/config';
+import type { ConfigurationSection, ResultShape, SectionProblem } from '@libs/core/sources';
 
 export const API_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
@@ -199,26 +199,62 @@ export const apiIntegrationSchema = {
   },
 } as const;
 
-const validator = new Ajv({ allErrors: true, verbose: true, strictTypes: true }).compile<ApiIntegration>(
-  apiIntegrationSchema,
-);
+/** The JSON Schema of one file of `integrations/`: integrations by name. */
+export const apiIntegrationsFileSchema = {
+  title: 'API integrations',
+  description: 'integrations/<name>.yaml: external HTTP APIs that sources of type api call.',
+  type: 'object',
+  required: ['integrations'],
+  additionalProperties: false,
+  properties: {
+    integrations: {
+      description: 'External HTTP APIs by name.',
+      type: 'object',
+      propertyNames: {
+        description: 'a name made of letters, digits and _, starting with a letter or _',
+        pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+      },
+      additionalProperties: apiIntegrationSchema,
+    },
+  },
+} as const;
 
-/** An integration as declared, or what is wrong with it, one message per problem. */
-export function parseApiIntegration(
-  definition: unknown,
-): { integration: ApiIntegration } | { problems: string[] } {
-  if (validator(definition)) return { integration: definition };
-  return { problems: readable(validator.errors ?? []) };
-}
+/** The integrations of a configuration by name, as `integrations/*.yaml` declare them. */
+export type ApiIntegrations = Readonly<Record<string, ApiIntegration>>;
+
+/**
+ * `integrations/*.yaml`, the section of `api` sources: the integrations of every file by name,
+ * each operation's `response_schema` checked as a JSON Schema.
+ */
+export const apiSection: ConfigurationSection<ApiIntegrations> = {
+  files: { folder: 'integrations', entries: 'integrations', entry: 'integration' },
+  schema: apiIntegrationsFileSchema,
+  compile(value) {
+    const integrations = (value ?? {}) as ApiIntegrations;
+    const problems: SectionProblem[] = Object.entries(integrations).flatMap(([name, integration]) =>
+      Object.entries(integration.operations).flatMap(([operation, { response_schema: schema }]) =>
+        responseSchemaProblems(schema).map((message) => ({
+          path: [name, 'operations', operation, 'response_schema'],
+          message: `not a JSON Schema: ${message}`,
+        })),
+      ),
+    );
+    return { compiled: integrations, problems };
+  },
+  summary: (integrations) => {
+    const count = Object.keys(integrations).length;
+    return `${count} integration${count === 1 ? '' : 's'}`;
+  },
+};
 
 // Response schemas are only read for their properties and items, never compiled: checking them
-// as JSON Schema documents is enough, and unknown keywords (an OpenAPI `example`) are welcome.
-const responseSchemas = new Ajv({ strict: false, validateSchema: true });
+// as JSON Schema documents is enough, and unknown keywords (an OpenAPI `example`) are welcome,
+// which the strict mode of the one configuration would refuse.
+const responseSchemas = createAjv({ strict: false });
 
-/** What makes an operation's `response_schema` no JSON Schema: the first thing the meta-schema finds. */
-export function responseSchemaProblems(operation: ApiOperation): string[] {
-  if (operation.response_schema === undefined) return [];
-  if (responseSchemas.validateSchema(operation.response_schema)) return [];
+/** What makes a `response_schema` no JSON Schema: the first thing the meta-schema finds. */
+function responseSchemaProblems(schema: Record<string, unknown> | undefined): string[] {
+  if (schema === undefined || responseSchemas.validateSchema(schema)) return [];
   // The meta-schema's alternatives (`type` is a name or a list of names) each add an error for the
   // same mistake; the first says it best.
   const [first] = responseSchemas.errors ?? [];
@@ -246,49 +282,4 @@ export function resultShapeOf(schema: unknown): ResultShape {
       items !== null &&
       !Array.isArray(items) && { items: resultShapeOf(items) }),
   };
-}
-
-/**
- * Ajv's errors in words. The failures inside a `oneOf`, `anyOf` or `propertyNames` are told
- * by that keyword's own message, and the `if` of an `if`/`then` is not a failure of its own.
- */
-function readable(errors: ErrorObject[]): string[] {
-  const innerOf = (outer: ErrorObject) =>
-    errors.filter(
-      (error) =>
-        error.instancePath === outer.instancePath &&
-        error.schemaPath.startsWith(`${outer.schemaPath}/`) &&
-        error.propertyName === (outer.params as { propertyName?: string }).propertyName,
-    );
-  const inner = new Set(
-    errors.filter((error) => WRAPPERS.includes(error.keyword)).flatMap((outer) => innerOf(outer)),
-  );
-  const messages = errors
-    .filter((error) => error.keyword !== 'if' && !inner.has(error))
-    .map((error) => `${error.instancePath || '/'}: ${describe(error, innerOf(error))}`);
-  return [...new Set(messages)];
-}
-
-const WRAPPERS = ['oneOf', 'anyOf', 'propertyNames'];
-
-function describe(error: ErrorObject, inner: ErrorObject[]): string {
-  const params = error.params as Record<string, unknown>;
-  const alternatives = () =>
-    (error.schema as { description: string }[]).map((alternative) => alternative.description).join(' or ');
-  switch (error.keyword) {
-    case 'additionalProperties': {
-      const known = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
-      return `unknown property ${String(params['additionalProperty'])} (expected one of: ${known.join(', ')})`;
-    }
-    case 'enum':
-      return `must be one of: ${(params['allowedValues'] as unknown[]).join(', ')}`;
-    case 'oneOf':
-      return `must have exactly one of: ${alternatives()}`;
-    case 'anyOf':
-      return `must be ${alternatives()}`;
-    case 'propertyNames':
-      return `the name ${JSON.stringify(params['propertyName'])} ${inner.map((cause) => cause.message).join(', ')}`;
-    default:
-      return error.message ?? error.keyword;
-  }
 }

@@ -6,6 +6,7 @@ import { LocalHttpServer, failureOf, unusedPortUrl } from '@libs/core/testing';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { firstValueFrom } from 'rxjs';
 import { ApiSourceAdapter } from './api.adapter';
+import { apiSection } from './api-integration.schema';
 import { ApiModule } from './api.module';
 
 interface ReceivedRequest {
@@ -94,10 +95,12 @@ const integrationsFor = (url: string) => ({
   },
 });
 
-const sectionsOf = (integrations: Record<string, unknown>): ConfigurationSections => ({
-  settings: {},
-  integrations,
-});
+/** Sections as the loader gives them: the integrations compiled by the api section. */
+const sectionsOf = (integrations: Record<string, unknown>): ConfigurationSections => {
+  const { compiled, problems } = apiSection.compile(integrations);
+  if (problems.length > 0) throw new Error(JSON.stringify(problems));
+  return { settings: {}, compiled: { api: compiled } };
+};
 
 function callFor(
   sections: ConfigurationSections,
@@ -317,7 +320,8 @@ describe('ApiSourceAdapter when the API is down', () => {
   });
 
   it('shares one circuit breaker per integration definition, and gives a changed definition a new one', async () => {
-    const sections = sectionsOf({ inventory: await down() });
+    const inventory = await down();
+    const sections = sectionsOf({ inventory });
     for (let call = 0; call < 5; call++) await run(sections);
     expect((await run(sections)).message).toBe(
       'profile: inventory is unavailable: circuit open after repeated failures',
@@ -327,7 +331,7 @@ describe('ApiSourceAdapter when the API is down', () => {
     try {
       standIn.script = () => ({ status: 200, body: { count: 3 } });
       const moved = sectionsOf({
-        inventory: { ...(sections.integrations['inventory'] as object), base_url: standIn.url },
+        inventory: { ...inventory, base_url: standIn.url },
       });
       await expect(firstValueFrom(adapter.execute(callFor(moved, 'inventory.get', {})))).resolves.toEqual({
         count: 3,
@@ -469,16 +473,6 @@ describe('ApiSourceAdapter validation and idempotency', () => {
     ]);
   });
 
-  it('reports what is wrong with an invalid integration', () => {
-    const broken = sectionsOf({ crm: { base_url: 'crm.internal', operations: { get: { path: '/x' } } } });
-    expect(adapter.validate(declaration('crm.get'), broken)).toEqual([
-      {
-        path: ['operation'],
-        message: 'integration crm is invalid: /base_url: must match pattern "^https?://[^\\s/?#]+[^\\s?#]*$"',
-      },
-    ]);
-  });
-
   it('describes a result by its operation’s response_schema, and nothing without one', async () => {
     await expect(adapter.describeResult(declaration('crm.get_customer'), sections)).resolves.toEqual({
       fields: { id: {}, name: {} },
@@ -488,15 +482,18 @@ describe('ApiSourceAdapter validation and idempotency', () => {
     ).resolves.toBeUndefined();
   });
 
-  it('refuses a response_schema that is no JSON Schema', () => {
-    const broken = sectionsOf({
-      crm: { base_url: 'http://x', operations: { get: { path: '/x', response_schema: { type: 'record' } } } },
-    });
-    expect(adapter.validate(declaration('crm.get'), broken)).toEqual([
+  it('refuses a response_schema that is no JSON Schema when the integrations compile', () => {
+    expect(
+      apiSection.compile({
+        crm: {
+          base_url: 'http://x',
+          operations: { get: { path: '/x', response_schema: { type: 'record' } } },
+        },
+      }).problems,
+    ).toEqual([
       {
-        path: ['operation'],
-        message:
-          'operation crm.get has an invalid response_schema: /type: must be equal to one of the allowed values',
+        path: ['crm', 'operations', 'get', 'response_schema'],
+        message: 'not a JSON Schema: /type: must be equal to one of the allowed values',
       },
     ]);
   });

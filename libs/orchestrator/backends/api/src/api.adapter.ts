@@ -5,6 +5,7 @@ import { DownstreamError } from '@libs/core/http';
 import { DEFAULT_RESPONSE_MAX_BYTES, DownstreamClient } from '@libs/core/resilience';
 import {
   SourceAdapterFor,
+  compiledSection,
   perConfiguration,
   withinSourceCall,
   type ResultShape,
@@ -19,11 +20,11 @@ import { Observable, defer, map } from 'rxjs';
 import {
   DEFAULT_RETRIES,
   DEFAULT_TIMEOUT_MS,
-  parseApiIntegration,
-  responseSchemaProblems,
+  apiSection,
   resultShapeOf,
   type ApiAuth,
   type ApiIntegration,
+  type ApiIntegrations,
   type ApiOperation,
 } from './api-integration.schema';
 import {
@@ -62,6 +63,7 @@ interface IntegrationClient {
 @SourceAdapterFor(API_SOURCE_TYPE)
 export class ApiSourceAdapter implements SourceAdapter {
   readonly type = API_SOURCE_TYPE;
+  readonly section = apiSection;
   private readonly clients = new Map<string, IntegrationClient>();
   private readonly clientsByDefinition = new WeakMap<ApiIntegration, DownstreamClient>();
 
@@ -80,12 +82,6 @@ export class ApiSourceAdapter implements SourceAdapter {
       problems.push({
         path: ['operation'],
         message: `integration ${integrationName} reads its credential from the environment variable ${variable}, which is not set`,
-      });
-    }
-    for (const message of responseSchemaProblems(operation)) {
-      problems.push({
-        path: ['operation'],
-        message: `operation ${integrationName}.${operationName} has an invalid response_schema: ${message}`,
       });
     }
     for (const [param, places] of placeholdersOf(operation)) {
@@ -208,11 +204,16 @@ const secretVariableOf = (auth: ApiAuth): string => (auth.type === 'bearer' ? au
 
 type FoundTarget = ApiTarget | { problems: string[] };
 
-/** Each operation is found, and its integration parsed, once per configuration. */
+/** Each operation is found once per configuration. */
 const findTarget = perConfiguration(resolveTarget);
 
+/** The integrations as the loader compiled them; a configuration without integrations/ has none. */
+const integrationsOf = (sections: ConfigurationSections): ApiIntegrations =>
+  compiledSection<ApiIntegrations>(sections, API_SOURCE_TYPE) ?? {};
+
 function resolveTarget(operation: string | undefined, sections: ConfigurationSections): FoundTarget {
-  const known = Object.keys(sections.integrations);
+  const integrations = integrationsOf(sections);
+  const known = Object.keys(integrations);
   const declares = known.length
     ? `integrations/ declares: ${known.join(', ')}`
     : 'integrations/ declares none';
@@ -224,15 +225,13 @@ function resolveTarget(operation: string | undefined, sections: ConfigurationSec
       ],
     };
   }
-  if (separator === -1) return findOwner(operation, sections);
+  if (separator === -1) return findOwner(operation, integrations);
   const integrationName = operation.slice(0, separator);
   const operationName = operation.slice(separator + 1);
-  if (!known.includes(integrationName)) {
+  if (!Object.hasOwn(integrations, integrationName)) {
     return { problems: [`unknown integration ${integrationName}; ${declares}`] };
   }
-  const parsed = parsedIntegration(integrationName, sections);
-  if ('problems' in parsed) return parsed;
-  const { integration } = parsed;
+  const integration = integrations[integrationName];
   const operations = Object.keys(integration.operations);
   if (!operations.includes(operationName)) {
     return {
@@ -245,17 +244,10 @@ function resolveTarget(operation: string | undefined, sections: ConfigurationSec
 }
 
 /** An operation named without its integration: the one integration that declares it. */
-function findOwner(
-  operationName: string,
-  sections: ConfigurationSections,
-): ApiTarget | { problems: string[] } {
+function findOwner(operationName: string, integrations: ApiIntegrations): ApiTarget | { problems: string[] } {
   const owners: ApiTarget[] = [];
   const offered: string[] = [];
-  for (const integrationName of Object.keys(sections.integrations)) {
-    const parsed = parsedIntegration(integrationName, sections);
-    // An invalid integration is reported by the sources that name it, and by its file.
-    if ('problems' in parsed) continue;
-    const { integration } = parsed;
+  for (const [integrationName, integration] of Object.entries(integrations)) {
     offered.push(...Object.keys(integration.operations).map((name) => `${integrationName}.${name}`));
     if (Object.hasOwn(integration.operations, operationName)) {
       owners.push({
@@ -280,17 +272,4 @@ function findOwner(
       `operation ${operationName} is declared by integrations ${names.join(' and ')}; expected one of: ${names.map((name) => `${name}.${operationName}`).join(', ')}`,
     ],
   };
-}
-
-function parsedIntegration(
-  integrationName: string,
-  sections: ConfigurationSections,
-): { integration: ApiIntegration } | { problems: string[] } {
-  const parsed = parseApiIntegration(sections.integrations[integrationName]);
-  if ('problems' in parsed) {
-    return {
-      problems: parsed.problems.map((problem) => `integration ${integrationName} is invalid: ${problem}`),
-    };
-  }
-  return parsed;
 }

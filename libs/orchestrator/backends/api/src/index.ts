@@ -2,9 +2,11 @@ export { API_SOURCE_TYPE, ApiSourceAdapter } from './api.adapter';
 export {
   API_METHODS,
   apiIntegrationSchema,
-  parseApiIntegration,
+  apiIntegrationsFileSchema,
+  apiSection,
   type ApiAuth,
   type ApiIntegration,
+  type ApiIntegrations,
   type ApiMethod,
   type ApiOperation,
 } from './api-integration.schema';

@@ -29,7 +29,7 @@ const callFor = (params: Record<string, unknown>): SourceCall => ({
     executionId: 'exec-5',
     signal: new AbortController().signal,
     deadline: Date.now() + 5_000,
-    sections: { settings: {}, integrations: {} },
+    sections: { settings: {}, compiled: {} },
   },
 });
 

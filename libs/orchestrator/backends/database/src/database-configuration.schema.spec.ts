@@ -1,7 +1,10 @@
-import { parseDatabaseConfiguration } from './database-configuration.schema';
+import { createAjv } from '@libs/core/config';
+import { databaseConfigurationSchema, databaseSection } from './database-configuration.schema';
 
-describe('parseDatabaseConfiguration', () => {
-  it('accepts connections and operations, and a missing file as empty', () => {
+const compiled = (definition: Record<string, unknown> | undefined) => databaseSection.compile(definition);
+
+describe('databaseSection', () => {
+  it('compiles connections and operations, and a missing file as empty', () => {
     const definition = {
       connections: {
         main: { type: 'sqlite' },
@@ -18,81 +21,66 @@ describe('parseDatabaseConfiguration', () => {
         recent: { connection: 'warehouse', sql: 'SELECT 1', result: 'many', max_rows: 10 },
       },
     };
-    expect(parseDatabaseConfiguration(definition)).toEqual({ configuration: definition });
-    expect(parseDatabaseConfiguration(undefined)).toEqual({
-      configuration: { connections: {}, operations: {} },
-    });
+    expect(compiled(definition)).toEqual({ compiled: definition, problems: [] });
+    expect(compiled(undefined)).toEqual({ compiled: { connections: {}, operations: {} }, problems: [] });
   });
 
-  it('names every problem', () => {
+  it('names each connection whose fields disagree with its type', () => {
     expect(
-      parseDatabaseConfiguration({
+      compiled({
         connections: {
           main: { type: 'sqlite', host: 'x' },
           pg: { type: 'postgres', url: 'postgres://user:secret@db/shop' },
           bare: { type: 'postgres' },
         },
-        operations: { bad: { connection: 'main', sql: 'SELECT 1', result: 'all', max_rows: 0 } },
-      }),
-    ).toEqual({
-      problems: [
-        '/operations/bad/result: must be one of: one, many, scalar',
-        '/operations/bad/max_rows: must be >= 1',
-      ],
-    });
-    expect(
-      parseDatabaseConfiguration({
-        connections: {
-          main: { type: 'sqlite', host: 'x' },
-          pg: { type: 'postgres', url: 'postgres://user:secret@db/shop' },
-          bare: { type: 'postgres' },
-        },
-      }),
-    ).toEqual({
-      problems: [
-        '/connections/main: host is for postgres connections; a sqlite connection takes path',
-        '/connections/pg: url must not hold a password; name its environment variable in password_env',
-        '/connections/bare: a postgres connection needs url or host',
-      ],
-    });
+      }).problems,
+    ).toEqual([
+      {
+        path: ['connections', 'main'],
+        message: 'host is for postgres connections; a sqlite connection takes path',
+      },
+      {
+        path: ['connections', 'pg'],
+        message: 'url must not hold a password; name its environment variable in password_env',
+      },
+      { path: ['connections', 'bare'], message: 'a postgres connection needs url or host' },
+    ]);
   });
 
   it('lets the url decide the driver, so that one variable switches SQLite for PostgreSQL', () => {
     const configurationFor = (url: string) =>
-      parseDatabaseConfiguration({ connections: { main: { url, password_env: 'DATABASE_PASSWORD' } } });
+      compiled({ connections: { main: { url, password_env: 'DATABASE_PASSWORD' } } }).compiled;
 
     expect(configurationFor('sqlite:data/main.sqlite')).toEqual({
-      configuration: { connections: { main: { type: 'sqlite', path: 'data/main.sqlite' } }, operations: {} },
+      connections: { main: { type: 'sqlite', path: 'data/main.sqlite' } },
+      operations: {},
     });
     expect(configurationFor('postgres://shop@db:5432/shop')).toEqual({
-      configuration: {
-        connections: {
-          main: { type: 'postgres', url: 'postgres://shop@db:5432/shop', password_env: 'DATABASE_PASSWORD' },
-        },
-        operations: {},
+      connections: {
+        main: { type: 'postgres', url: 'postgres://shop@db:5432/shop', password_env: 'DATABASE_PASSWORD' },
       },
+      operations: {},
     });
     expect(
-      parseDatabaseConfiguration({
-        connections: {
-          mixed: { type: 'postgres', url: 'sqlite:data/main.sqlite' },
-          twice: { url: 'sqlite:a.sqlite', path: 'b.sqlite' },
-          neither: { pool: { max: 2 } },
-        },
-      }),
-    ).toEqual({ problems: ['/connections/neither: needs type, or a url whose scheme gives it'] });
-    expect(
-      parseDatabaseConfiguration({
+      compiled({
         connections: {
           mixed: { type: 'postgres', url: 'sqlite:data/main.sqlite' },
           twice: { url: 'sqlite:a.sqlite', path: 'b.sqlite' },
         },
-      }),
-    ).toEqual({
-      problems: [
-        '/connections/mixed: a postgres connection cannot take the sqlite url',
-        '/connections/twice: give the sqlite file as url or as path, not both',
-      ],
-    });
+      }).problems,
+    ).toEqual([
+      { path: ['connections', 'mixed'], message: 'a postgres connection cannot take the sqlite url' },
+      { path: ['connections', 'twice'], message: 'give the sqlite file as url or as path, not both' },
+    ]);
+  });
+
+  it('has a schema that compiles under the one Ajv configuration and refuses what the compile step cannot take', () => {
+    const validate = createAjv().compile(databaseConfigurationSchema);
+
+    expect(validate({ connections: { neither: { pool: { max: 2 } } } })).toBe(false);
+    expect(validate({ operations: { bad: { connection: 'main', sql: 'SELECT 1', result: 'all' } } })).toBe(
+      false,
+    );
+    expect(validate({ connections: { main: { url: 'sqlite:data/main.sqlite' } } })).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import Ajv, { type ErrorObject } from 'ajv';
+import type { ConfigurationSection, SectionProblem } from '@libs/core/sources';
 
 export const DATABASE_TYPES = ['sqlite', 'postgres'] as const;
 export type DatabaseType = (typeof DATABASE_TYPES)[number];
@@ -106,7 +106,7 @@ const operationSchema = {
   },
 } as const;
 
-/** The JSON Schema of `database.yaml`, self-contained so that it can be embedded as it is. */
+/** The JSON Schema of `database.yaml`, self-contained (no `$ref`), as sections are. */
 export const databaseConfigurationSchema = {
   title: 'Database configuration',
   description: 'database.yaml: connections and named operations of `database` sources.',
@@ -126,30 +126,32 @@ export const databaseConfigurationSchema = {
   },
 } as const;
 
-const validator = new Ajv({ allErrors: true, strictTypes: true }).compile(databaseConfigurationSchema);
-
-/** `database.yaml` as declared (with empty sections for missing ones), or what is wrong with it. */
-export function parseDatabaseConfiguration(
-  definition: unknown,
-): { configuration: DatabaseConfiguration } | { problems: string[] } {
-  const value = definition ?? {};
-  if (!validator(value)) return { problems: readable(validator.errors ?? []) };
-  const { connections: declared = {}, operations = {} } = value as {
-    connections?: Record<string, DeclaredConnection>;
-    operations?: Record<string, DatabaseOperation>;
-  };
-  const connections: Record<string, DatabaseConnection> = {};
-  const problems: string[] = [];
-  for (const [name, connection] of Object.entries(declared)) {
-    const resolved = resolveConnection(connection);
-    if ('problems' in resolved) {
-      problems.push(...resolved.problems.map((problem) => `/connections/${name}: ${problem}`));
-    } else {
-      connections[name] = resolved;
+/**
+ * `database.yaml`, the section of `database` sources. Once it matches its schema, each connection
+ * has its type settled (a `sqlite:` url becomes `path`); a connection whose fields disagree with
+ * its type is a problem at it. A directory without the file declares no database.
+ */
+export const databaseSection: ConfigurationSection<DatabaseConfiguration> = {
+  files: { file: 'database.yaml' },
+  schema: databaseConfigurationSchema,
+  compile(value) {
+    const { connections: declared = {}, operations = {} } = (value ?? {}) as {
+      connections?: Record<string, DeclaredConnection>;
+      operations?: Record<string, DatabaseOperation>;
+    };
+    const connections: Record<string, DatabaseConnection> = {};
+    const problems: SectionProblem[] = [];
+    for (const [name, connection] of Object.entries(declared)) {
+      const resolved = resolveConnection(connection);
+      if ('problems' in resolved) {
+        problems.push(...resolved.problems.map((message) => ({ path: ['connections', name], message })));
+      } else {
+        connections[name] = resolved;
+      }
     }
-  }
-  return problems.length > 0 ? { problems } : { configuration: { connections, operations } };
-}
+    return { compiled: { connections, operations }, problems };
+  },
+};
 
 type DeclaredConnection = Omit<DatabaseConnection, 'type'> & { type?: DatabaseType };
 
@@ -191,27 +193,4 @@ function connectionProblems(connection: DatabaseConnection): string[] {
   }
   if (!connection.url && !connection.host) problems.push('a postgres connection needs url or host');
   return problems;
-}
-
-function readable(errors: ErrorObject[]): string[] {
-  return [
-    ...new Set(
-      errors
-        // A connection's anyOf (type or url) is reported once, not as each branch's missing property.
-        .filter((error) => error.keyword !== 'if' && !error.schemaPath.includes('/anyOf/'))
-        .map((error) => {
-          const params = error.params as Record<string, unknown>;
-          if (error.keyword === 'additionalProperties') {
-            return `${error.instancePath || '/'}: unknown property ${String(params['additionalProperty'])}`;
-          }
-          if (error.keyword === 'anyOf') {
-            return `${error.instancePath}: needs type, or a url whose scheme gives it`;
-          }
-          if (error.keyword === 'enum') {
-            return `${error.instancePath || '/'}: must be one of: ${(params['allowedValues'] as unknown[]).join(', ')}`;
-          }
-          return `${error.instancePath || '/'}: ${error.message ?? error.keyword}`;
-        }),
-    ),
-  ];
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DownstreamError, maskSecrets } from '@libs/core/http';
 import {
   SourceAdapterFor,
+  compiledSection,
   objectWithFields,
   withinSourceCall,
   type ResultShape,
@@ -15,7 +16,8 @@ import { Observable, defer } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import {
   DEFAULT_MAX_ROWS,
-  parseDatabaseConfiguration,
+  databaseSection,
+  type DatabaseConfiguration,
   type DatabaseConnection,
   type DatabaseOperation,
 } from './database-configuration.schema';
@@ -41,13 +43,12 @@ interface DatabaseTarget {
 @SourceAdapterFor(DATABASE_SOURCE_TYPE)
 export class DatabaseSourceAdapter implements SourceAdapter {
   readonly type = DATABASE_SOURCE_TYPE;
+  readonly section = databaseSection;
 
   constructor(private readonly connections: DatabaseConnections) {}
 
   activate(sections: ConfigurationSections): void {
-    const parsed = databaseConfigurationOf(sections);
-    // A configuration that started serving was valid; one without database.yaml declares none.
-    this.connections.declare('configuration' in parsed ? parsed.configuration.connections : {});
+    this.connections.declare(databaseConfigurationOf(sections).connections);
   }
 
   validate(source: SourceDeclarationView, sections: ConfigurationSections): SourceProblem[] {
@@ -242,31 +243,17 @@ const describeParams = (params: Readonly<Record<string, unknown>>): string => {
     : 'no params';
 };
 
-const parsedSections = new WeakMap<ConfigurationSections, ReturnType<typeof parseDatabaseConfiguration>>();
+const NO_DATABASES: DatabaseConfiguration = { connections: {}, operations: {} };
 
-/**
- * `database.yaml` of a configuration's sections, parsed once: they are frozen for as long as their
- * configuration serves, so every call of an operation need not validate the file again.
- */
-function databaseConfigurationOf(
-  sections: ConfigurationSections,
-): ReturnType<typeof parseDatabaseConfiguration> {
-  let parsed = parsedSections.get(sections);
-  if (!parsed) {
-    parsed = parseDatabaseConfiguration(sections.database);
-    parsedSections.set(sections, parsed);
-  }
-  return parsed;
-}
+/** `database.yaml` as the loader compiled it; a configuration without the file declares none. */
+const databaseConfigurationOf = (sections: ConfigurationSections): DatabaseConfiguration =>
+  compiledSection<DatabaseConfiguration>(sections, DATABASE_SOURCE_TYPE) ?? NO_DATABASES;
 
 function findTarget(
   operation: string | undefined,
   sections: ConfigurationSections,
 ): DatabaseTarget | { problems: string[] } {
-  const parsed = databaseConfigurationOf(sections);
-  if ('problems' in parsed)
-    return { problems: parsed.problems.map((problem) => `database.yaml is invalid: ${problem}`) };
-  const { connections, operations } = parsed.configuration;
+  const { connections, operations } = databaseConfigurationOf(sections);
   const known = Object.keys(operations);
   const declared = known.length
     ? `database.yaml declares: ${known.join(', ')}`

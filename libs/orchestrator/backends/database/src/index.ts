@@ -4,7 +4,7 @@ export {
   DEFAULT_MAX_ROWS,
   RESULT_SHAPES,
   databaseConfigurationSchema,
-  parseDatabaseConfiguration,
+  databaseSection,
   type DatabaseConfiguration,
   type DatabaseConnection,
   type DatabaseOperation,

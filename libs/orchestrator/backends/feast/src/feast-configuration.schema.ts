@@ -1,4 +1,4 @@
-import Ajv, { type ErrorObject } from 'ajv';
+import type { ConfigurationSection } from '@libs/core/sources';
 
 /** A named lookup of `feast.yaml`, as written (snake_case). */
 export interface FeastOperation {
@@ -60,8 +60,7 @@ const operationSchema = {
 /**
  * The JSON Schema of `feast.yaml`: named lookups that sources of type `feast` call by
  * `operation: <name>` with the entity keys as params, as `integrations/*.yaml` name the calls of
- * `api` sources. Self-contained (no `$ref`), so that it can be embedded in the configuration's
- * schema as it is.
+ * `api` sources. Self-contained (no `$ref`), as sections are.
  */
 export const feastConfigurationSchema = {
   title: 'Feast configuration',
@@ -79,25 +78,15 @@ export const feastConfigurationSchema = {
   },
 } as const;
 
-const operationValidator = new Ajv({ allErrors: true, strictTypes: true }).compile<FeastOperation>(
-  operationSchema,
-);
+/** The lookups of `feast.yaml` by name, as sources name them. */
+export type FeastOperations = Readonly<Record<string, FeastOperation>>;
 
 /**
- * One operation as declared, or what is wrong with it. The loader reports the file's problems
- * with their positions; this keeps a source from running a lookup it cannot make.
+ * `feast.yaml`, the section of `feast` sources: once it matches its schema, its operations are
+ * the lookups as they are made.
  */
-export function parseFeastOperation(
-  definition: unknown,
-): { operation: FeastOperation } | { problems: string[] } {
-  if (operationValidator(definition)) return { operation: definition };
-  // A failed oneOf is told once, not by the failures of each of its alternatives.
-  const errors = (operationValidator.errors ?? []).filter(
-    (error) => !error.schemaPath.startsWith('#/oneOf/'),
-  );
-  const described = (error: ErrorObject) =>
-    error.keyword === 'oneOf'
-      ? 'must have exactly one of feature_service and features'
-      : (error.message ?? error.keyword);
-  return { problems: errors.map((error) => `${error.instancePath || '/'}: ${described(error)}`) };
-}
+export const feastSection: ConfigurationSection<FeastOperations> = {
+  files: { file: 'feast.yaml' },
+  schema: feastConfigurationSchema,
+  compile: (value) => ({ compiled: (value?.['operations'] ?? {}) as FeastOperations, problems: [] }),
+};

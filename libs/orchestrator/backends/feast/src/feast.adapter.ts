@@ -2,7 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { DownstreamError } from '@libs/core/http';
 import {
   SourceAdapterFor,
-  perConfiguration,
+  compiledSection,
   objectWithFields,
   shapeProblems,
   withinSourceCall,
@@ -15,7 +15,12 @@ import {
   type SourceShape,
 } from '@libs/core/sources';
 import { Observable, defer, map, of, tap } from 'rxjs';
-import { FEATURE_REFERENCE, parseFeastOperation, type FeastOperation } from './feast-configuration.schema';
+import {
+  FEATURE_REFERENCE,
+  feastSection,
+  type FeastOperation,
+  type FeastOperations,
+} from './feast-configuration.schema';
 import { FeastClient } from './feast.client';
 import { FEATURE_SERVER } from './feast.config';
 import type { EntityValue, FeatureStatus, OnlineFeatures } from './feast.dto';
@@ -63,6 +68,7 @@ const isReference = (value: unknown) => typeof value === 'string' && value.start
 @SourceAdapterFor(FEAST_SOURCE_TYPE)
 export class FeastSourceAdapter implements SourceAdapter {
   readonly type = FEAST_SOURCE_TYPE;
+  readonly section = feastSection;
 
   constructor(private readonly client: FeastClient) {}
 
@@ -205,32 +211,17 @@ function inlineProblems(source: SourceDeclarationView): SourceProblem[] {
 
 type FoundOperation = { operation: FeastOperation } | { problems: string[] };
 
-/** Each operation of `feast.yaml` is parsed once per configuration. */
-const findKnownOperation = perConfiguration(parseOperation);
-
 /** An operation of `feast.yaml`, or why a source cannot name it, with what there is. */
 function findOperation(name: string, sections: ConfigurationSections | undefined): FoundOperation {
-  return sections ? findKnownOperation(name, sections) : parseOperation(name, sections);
-}
-
-function parseOperation(name: string, sections: ConfigurationSections | undefined): FoundOperation {
-  const declared = sections?.feast?.['operations'];
-  const operations = isRecord(declared) ? declared : {};
-  if (!Object.hasOwn(operations, name)) {
-    const known = Object.keys(operations);
-    return {
-      problems: [
-        `unknown operation ${name}; feast sources have: ${INLINE_OPERATION} (the lookup in params)${known.length ? `, and feast.yaml's ${known.join(', ')}` : ', and feast.yaml declares none'}`,
-      ],
-    };
-  }
-  const parsed = parseFeastOperation(operations[name]);
-  if ('problems' in parsed) {
-    return {
-      problems: parsed.problems.map((problem) => `operation ${name} of feast.yaml is invalid: ${problem}`),
-    };
-  }
-  return parsed;
+  const operations: FeastOperations =
+    (sections && compiledSection<FeastOperations>(sections, FEAST_SOURCE_TYPE)) ?? {};
+  if (Object.hasOwn(operations, name)) return { operation: operations[name] };
+  const known = Object.keys(operations);
+  return {
+    problems: [
+      `unknown operation ${name}; feast sources have: ${INLINE_OPERATION} (the lookup in params)${known.length ? `, and feast.yaml's ${known.join(', ')}` : ', and feast.yaml declares none'}`,
+    ],
+  };
 }
 
 /**

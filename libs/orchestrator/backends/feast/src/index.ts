@@ -1,5 +1,10 @@
 export { FEAST_SOURCE_TYPE, FeastSourceAdapter } from './feast.adapter';
-export { feastConfigurationSchema, type FeastOperation } from './feast-configuration.schema';
+export {
+  feastConfigurationSchema,
+  feastSection,
+  type FeastOperation,
+  type FeastOperations,
+} from './feast-configuration.schema';
 export { FeastClient } from './feast.client';
 export { FEATURE_SERVER, feastEnvironment } from './feast.config';
 export type {

@@ -39,7 +39,7 @@ const callFor = (
     executionId: 'exec-9',
     signal: new AbortController().signal,
     deadline: Date.now() + deadlineInMs,
-    sections: { settings: {}, integrations: {} },
+    sections: { settings: {}, compiled: {} },
     annotate: (details) => annotations.push(details),
   },
 });
@@ -149,7 +149,7 @@ describe('ModelSourceAdapter against the model-service', () => {
     const describe = (operation: string) =>
       adapter.describeResult(
         { name: 'risk', type: 'model', operation, params: { features: '$features.x' } },
-        { settings: {}, integrations: {} },
+        { settings: {}, compiled: {} },
         new AbortController().signal,
       );
 
@@ -282,7 +282,7 @@ describe('ModelSourceAdapter when the model server is not running', () => {
           .get(ModelSourceAdapter)
           .describeResult(
             { name: 'risk', type: 'model', operation: 'credit_risk', params: { features: [] } },
-            { settings: {}, integrations: {} },
+            { settings: {}, compiled: {} },
             new AbortController().signal,
           ),
       ).rejects.toThrow('model-service is unavailable (ECONNREFUSED)');

@@ -22,7 +22,7 @@ const callFor = (params: Record<string, unknown>, deadlineInMs = 5_000): SourceC
     executionId: 'exec-3',
     signal: new AbortController().signal,
     deadline: Date.now() + deadlineInMs,
-    sections: { settings: {}, integrations: {} },
+    sections: { settings: {}, compiled: {} },
   },
 });
 

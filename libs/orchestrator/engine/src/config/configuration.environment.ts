@@ -2,6 +2,9 @@ import type { ValuePath } from './configuration.file';
 
 const VARIABLE = /\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}/g;
 
+/** A `${NAME}` or `${NAME:-default}` anywhere in a string, as a JSON Schema pattern. */
+export const VARIABLE_PATTERN = VARIABLE.source;
+
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 export interface UnsetVariable {

@@ -1,15 +1,23 @@
 import { WORKSPACE_ROOT } from '@libs/core/testing';
+import { apiSection } from '@libs/orchestrator/backends/api';
+import { databaseSection } from '@libs/orchestrator/backends/database';
+import { feastSection } from '@libs/orchestrator/backends/feast';
 import { utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EndpointDefinition } from '../model';
-import { ConfigurationLoader, DEFAULT_SETTINGS, readDatabaseFile } from './configuration.loader';
+import { ConfigurationLoader, DEFAULT_SETTINGS, readSection } from './configuration.loader';
 import { formatProblem } from './configuration.report';
 import { ConfigurationDirectories, adaptersOf, fakeAdapter, lines } from './configuration.test-harness';
 
+// The backends' real sections, so that their files are read and checked as in production.
 const adapters = adaptersOf(
-  fakeAdapter('api', ['crm.get_customer', 'crm.list_orders', 'crm.get_lines']),
+  fakeAdapter('api', ['crm.get_customer', 'crm.list_orders', 'crm.get_lines'], apiSection),
   fakeAdapter('text'),
   fakeAdapter('audio'),
+);
+const withFilesOfTheirOwn = adaptersOf(
+  fakeAdapter('database', [], databaseSection),
+  fakeAdapter('feast', [], feastSection),
 );
 
 const customers = lines(
@@ -110,10 +118,16 @@ describe('ConfigurationLoader', () => {
   const loader = new ConfigurationLoader();
   afterAll(() => directories.removeAll());
 
-  const load = async (files: Record<string, string>, environment: Record<string, string> = {}) =>
-    loader.load(await directories.write(files), adapters, { environment });
-  const problemsOf = async (files: Record<string, string>, environment: Record<string, string> = {}) =>
-    (await load(files, environment)).problems.map(formatProblem);
+  const load = async (
+    files: Record<string, string>,
+    environment: Record<string, string> = {},
+    registered = adapters,
+  ) => loader.load(await directories.write(files), registered, { environment });
+  const problemsOf = async (
+    files: Record<string, string>,
+    environment: Record<string, string> = {},
+    registered = adapters,
+  ) => (await load(files, environment, registered)).problems.map(formatProblem);
   /** The problems of a directory already written (and touched). */
   const problemsIn = async (directory: string) =>
     (await loader.load(directory, adapters, { environment: {} })).problems.map(formatProblem);
@@ -138,13 +152,16 @@ describe('ConfigurationLoader', () => {
       });
       expect(snapshot?.sections).toEqual({
         settings: { request_deadline_ms: 8000, sensitive_fields: ['password'] },
-        integrations: {
-          crm: {
-            base_url: 'http://crm.test:8080',
-            operations: { get_customer: { path: '/customers/{id}' } },
+        compiled: {
+          api: {
+            crm: {
+              base_url: 'http://crm.test:8080',
+              operations: { get_customer: { path: '/customers/{id}' } },
+            },
           },
         },
       });
+      expect(snapshot?.summaries).toEqual(['1 integration']);
       const file = 'domains/customers.yaml';
       expect(snapshot?.endpoints[0]).toEqual<EndpointDefinition>({
         name: 'customer_orders',
@@ -224,7 +241,7 @@ describe('ConfigurationLoader', () => {
       for (const value of [
         snapshot,
         snapshot?.settings,
-        snapshot?.sections.integrations['crm'],
+        snapshot?.sections.compiled['api'],
         endpoint,
         endpoint?.sources[1].params,
         endpoint?.sources[1].default,
@@ -251,32 +268,34 @@ describe('ConfigurationLoader', () => {
 
       expect(problems).toEqual([]);
       expect(snapshot?.settings).toEqual(DEFAULT_SETTINGS);
-      expect(snapshot?.sections).toEqual({ settings: {}, integrations: {} });
+      expect(snapshot?.sections).toEqual({ settings: {}, compiled: { api: {} } });
     });
 
-    it('keeps database.yaml and feast.yaml as the sections of their source types', async () => {
-      const { snapshot, problems } = await load({
-        'database.yaml': lines(
-          'connections:',
-          '  main: { url: "${DATABASE_URL:-postgres://localhost/app}" }',
-          'operations:',
-          '  get_customer: { connection: main, sql: "select 1" }',
-        ),
-        'feast.yaml': lines(
-          'operations:',
-          '  get_customer_features: { feature_service: "${FEATURE_SERVICE:-customer_features}", entities: [customer_id] }',
-        ),
-      });
-
-      expect(problems).toEqual([]);
-      expect(snapshot?.sections.database).toEqual({
-        connections: { main: { url: 'postgres://localhost/app' } },
-        operations: { get_customer: { connection: 'main', sql: 'select 1' } },
-      });
-      expect(snapshot?.sections.feast).toEqual({
-        operations: {
-          get_customer_features: { feature_service: 'customer_features', entities: ['customer_id'] },
+    it('hands each source type its own file, environment replaced, as its adapter compiles it', async () => {
+      const { snapshot, problems, warnings } = await load(
+        {
+          'database.yaml': lines(
+            'connections:',
+            '  main: { url: "${DATABASE_URL:-postgres://localhost/app}" }',
+            'operations:',
+            '  get_customer: { connection: main, sql: "select 1", result: one }',
+          ),
+          'feast.yaml': lines(
+            'operations:',
+            '  get_customer_features: { feature_service: "${FEATURE_SERVICE:-customer_features}", entities: [customer_id] }',
+          ),
         },
+        {},
+        withFilesOfTheirOwn,
+      );
+
+      expect({ problems, warnings }).toEqual({ problems: [], warnings: [] });
+      expect(snapshot?.sections.compiled).toEqual({
+        database: {
+          connections: { main: { type: 'postgres', url: 'postgres://localhost/app' } },
+          operations: { get_customer: { connection: 'main', sql: 'select 1', result: 'one' } },
+        },
+        feast: { get_customer_features: { feature_service: 'customer_features', entities: ['customer_id'] } },
       });
     });
 
@@ -329,21 +348,30 @@ describe('ConfigurationLoader', () => {
 
     it('loads the repository’s example configuration', async () => {
       const exampleAdapters = adaptersOf(
-        fakeAdapter('api', [
-          ...['get_product', 'get_supplier', 'list_reviews', 'get_stock'].map((name) => `catalog.${name}`),
-          'credit_bureau.get_customer_credit',
-        ]),
+        fakeAdapter(
+          'api',
+          [
+            ...['get_product', 'get_supplier', 'list_reviews', 'get_stock'].map((name) => `catalog.${name}`),
+            'credit_bureau.get_customer_credit',
+          ],
+          apiSection,
+        ),
         fakeAdapter('text', ['analyze']),
         fakeAdapter('audio', ['transcribe']),
-        fakeAdapter('database'),
-        fakeAdapter('feast'),
+        fakeAdapter('database', undefined, databaseSection),
+        fakeAdapter('feast', undefined, feastSection),
         fakeAdapter('model'),
       );
-      const { snapshot, problems } = await loader.load(join(WORKSPACE_ROOT, 'config'), exampleAdapters, {
-        environment: {},
-      });
+      const { snapshot, problems, warnings } = await loader.load(
+        join(WORKSPACE_ROOT, 'config'),
+        exampleAdapters,
+        {
+          environment: {},
+        },
+      );
 
-      expect(problems).toEqual([]);
+      expect({ problems, warnings }).toEqual({ problems: [], warnings: [] });
+      expect(snapshot?.summaries).toEqual(['2 integrations']);
       expect(
         snapshot?.endpoints.map(({ method, path, sources }) => [method, path, sources.map((s) => s.type)]),
       ).toEqual([
@@ -362,7 +390,9 @@ describe('ConfigurationLoader', () => {
       ]);
       const voiceFeedback = snapshot?.endpoints.find(({ name }) => name === 'voice_feedback');
       expect(voiceFeedback?.sources.map(({ dependsOn }) => dependsOn)).toEqual([[], [], ['transcript']]);
-      expect(snapshot?.sections.integrations['catalog']).toMatchObject({ base_url: 'http://127.0.0.1:3010' });
+      expect(snapshot?.sections.compiled['api']).toMatchObject({
+        catalog: { base_url: 'http://127.0.0.1:3010' },
+      });
     });
 
     it('routes by the declared path and method, {name} segments becoming :name', async () => {
@@ -735,23 +765,102 @@ describe('ConfigurationLoader', () => {
 
     it('reports a feast.yaml operation that does not match the feast format', async () => {
       expect(
-        await problemsOf({
-          'feast.yaml': lines(
-            'operations:',
-            '  both:',
-            '    feature_service: customer_features',
-            '    features: [customer_stats:total_balance]',
-            '    entities: [customer_id]',
-            '  neither: { entities: [] }',
-            '  unnamed: { features: [total_balance], entities: [customer_id], join_keys: [customer_id] }',
-          ),
-        }),
+        await problemsOf(
+          {
+            'feast.yaml': lines(
+              'operations:',
+              '  both:',
+              '    feature_service: customer_features',
+              '    features: [customer_stats:total_balance]',
+              '    entities: [customer_id]',
+              '  neither: { entities: [] }',
+              '  unnamed: { features: [total_balance], entities: [customer_id], join_keys: [customer_id] }',
+            ),
+          },
+          {},
+          withFilesOfTheirOwn,
+        ),
       ).toEqual([
         'feast.yaml:3:5: operations.both: got an object; expected exactly one of: `feature_service: <name>` or `features: [<feature_view>:<feature>, …]`',
         'feast.yaml:6:12: operations.neither: got an object; expected exactly one of: `feature_service: <name>` or `features: [<feature_view>:<feature>, …]`',
         'feast.yaml:6:24: operations.neither.entities: got an array; expected at least 1 item',
         'feast.yaml:7:25: operations.unnamed.features[0]: got "total_balance"; expected a <feature_view>:<feature> reference',
         'feast.yaml:7:66: operations.unnamed: unknown property "join_keys"; expected one of: description, feature_service, features, entities, full_feature_names',
+      ]);
+    });
+
+    it.each([
+      [
+        'what a compile step finds, at its file',
+        lines('connections:', '  main: { type: sqlite, host: db }'),
+        'database.yaml:2:9: connections.main: host is for postgres connections; a sqlite connection takes path',
+      ],
+      [
+        'a value whose variable is unset once, not again by the pattern it then fails',
+        lines('connections:', '  reporting: { url: "${REPORTING_URL}" }'),
+        'database.yaml:2:21: environment variable REPORTING_URL is not set; expected it set, or a default as ${REPORTING_URL:-value}',
+      ],
+    ])('reports %s', async (_case, databaseFile, problem) => {
+      expect(await problemsOf({ 'database.yaml': databaseFile }, {}, withFilesOfTheirOwn)).toEqual([problem]);
+    });
+
+    it('checks no source against a section that is invalid: its file says what is wrong', async () => {
+      const database = {
+        ...fakeAdapter('database', [], databaseSection),
+        validate: () => [{ path: ['operation'], message: 'checked against an invalid database.yaml' }],
+      };
+      expect(
+        await problemsOf(
+          {
+            'database.yaml': lines('operations:', '  get_customer: { connection: main, sql: "select 1" }'),
+            'domains/customers.yaml': lines(
+              'endpoints:',
+              '  get_customer:',
+              '    data_sources: [{ name: profile, type: database, operation: get_customer }]',
+            ),
+          },
+          {},
+          adaptersOf(database),
+        ),
+      ).toEqual(['database.yaml:2:17: operations.get_customer: missing required property "result"']);
+    });
+
+    it('refuses a file that two source types claim, naming both, and reads it for the first only', async () => {
+      const { problems, warnings } = await load(
+        { 'feast.yaml': lines('operations: {}') },
+        {},
+        adaptersOf(fakeAdapter('feast', [], feastSection), fakeAdapter('features', [], feastSection)),
+      );
+
+      expect({ problems: problems.map(formatProblem), warnings }).toEqual({
+        problems: [
+          'feast.yaml is claimed by source type feast and by source type features; expected each file of a configuration directory read by one source type',
+        ],
+        warnings: [],
+      });
+    });
+
+    it('refuses a source type that claims the engine’s own files', async () => {
+      const claiming = {
+        ...fakeAdapter('settings'),
+        section: { ...feastSection, files: { file: 'config.yaml' } },
+      };
+
+      expect((await load({}, {}, adaptersOf(claiming))).problems.map(formatProblem)).toEqual([
+        'config.yaml is claimed by the engine and by source type settings; expected each file of a configuration directory read by one source type',
+      ]);
+    });
+
+    it('says which top-level files no registered source type reads, and serves without them', async () => {
+      const { snapshot, warnings } = await load({
+        'feast.yaml': lines('operations: {}'),
+        'domains/search.yaml': happyPath['domains/search.yml'],
+        'notes.txt': 'not YAML: not said',
+      });
+
+      expect(snapshot).toBeDefined();
+      expect(warnings.map(formatProblem)).toEqual([
+        'feast.yaml: is not read: no registered source type owns it; the files read are config.yaml, integrations/*.yaml, and domains/*.yaml',
       ]);
     });
 
@@ -772,7 +881,7 @@ describe('ConfigurationLoader', () => {
   });
 });
 
-describe('readDatabaseFile', () => {
+describe('readSection', () => {
   const directories = new ConfigurationDirectories();
   afterAll(() => directories.removeAll());
   const databaseFile = lines(
@@ -783,33 +892,34 @@ describe('readDatabaseFile', () => {
     '  reporting:',
     '    url: ${REPORTING_URL}',
   );
+  const read = (directory: string, environment: Record<string, string>) =>
+    readSection(directory, 'database', databaseSection, environment);
 
-  it('reads database.yaml alone, with the environment replaced', async () => {
+  it('reads one source type’s file alone, environment replaced, and compiles it', async () => {
     const directory = await directories.write({
       'database.yaml': databaseFile,
       'domains/broken.yaml': 'x: [',
     });
 
-    expect(await readDatabaseFile(directory, { REPORTING_URL: 'postgres://reports@db/reports' })).toEqual({
-      value: {
+    expect(await read(directory, { REPORTING_URL: 'postgres://reports@db/reports' })).toEqual({
+      compiled: {
         connections: {
-          main: { url: 'sqlite:data/main.sqlite', password_env: 'DATABASE_PASSWORD' },
-          reporting: { url: 'postgres://reports@db/reports' },
+          main: { type: 'sqlite', path: 'data/main.sqlite' },
+          reporting: { type: 'postgres', url: 'postgres://reports@db/reports' },
         },
+        operations: {},
       },
       problems: [],
     });
   });
 
-  it('names an unset variable where it is used, and answers nothing for a directory without the file', async () => {
-    const { problems } = await readDatabaseFile(
-      await directories.write({ 'database.yaml': databaseFile }),
-      {},
-    );
+  it('names an unset variable where it is used, once, and answers nothing for a directory without the file', async () => {
+    const { compiled, problems } = await read(await directories.write({ 'database.yaml': databaseFile }), {});
+    expect(compiled).toBeUndefined();
     expect(problems.map(formatProblem)).toEqual([
       'database.yaml:6:10: environment variable REPORTING_URL is not set; expected it set, or a default as ${REPORTING_URL:-value}',
     ]);
-    expect(await readDatabaseFile(await directories.write({ 'config.yaml': 'settings: {}\n' }), {})).toEqual({
+    expect(await read(await directories.write({ 'config.yaml': 'settings: {}\n' }), {})).toEqual({
       problems: [],
     });
   });

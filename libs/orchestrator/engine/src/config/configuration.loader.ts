@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { ConfigurationSections, ResultShape, SourceAdapter } from '@libs/core/sources';
+import type {
+  ConfigurationSection,
+  ConfigurationSections,
+  ResultShape,
+  SourceAdapter,
+} from '@libs/core/sources';
+import type { ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
@@ -14,7 +20,17 @@ import {
 } from '../model';
 import { interpolateEnvironment, type Environment } from './configuration.environment';
 import { ConfigurationFile } from './configuration.file';
-import { schemaViolations, type ConfigurationFileKind, type SchemaViolation } from './configuration.schema';
+import { engineFileValidator, schemaViolations, sectionValidator } from './configuration.schema';
+import {
+  ENGINE_FILE,
+  ENGINE_FOLDER,
+  compileSection,
+  filesLabel,
+  sectionClaims,
+  sectionValue,
+  type SectionClaim,
+  type SectionFile,
+} from './configuration.sections';
 import { readEndpoint, type EndpointDeclaration } from './endpoint.reader';
 import { resultReferenceProblems } from './result-references';
 
@@ -25,13 +41,14 @@ export interface ConfigurationLoadResult {
   problems: ConfigurationProblem[];
   /**
    * What could not be checked, although the configuration is valid without it: sources whose
-   * result's shape could not be found out (a database unreachable at load).
+   * result's shape could not be found out (a downstream unreachable at load), files that no
+   * registered source type reads.
    */
   warnings: ConfigurationProblem[];
 }
 
 export interface ConfigurationLoadOptions {
-  /** Where `${NAME}` in config.yaml, database.yaml, feast.yaml and integrations/*.yaml is read from. */
+  /** Where `${NAME}` in config.yaml and the source types' files is read from. */
   environment?: Environment;
   /** How long an adapter may take to tell a source's result shape (`describeResult`). */
   describeTimeoutMs?: number;
@@ -50,16 +67,6 @@ export const DEFAULT_SETTINGS: EngineSettings = Object.freeze({
 
 const DOMAIN_NAME = /^[a-z0-9][a-z0-9_-]*$/i;
 
-/**
- * The source types that own a top-level file named after them (`database.yaml`): each file is
- * checked against its `<type>File` part of the schema, environment replaced, and handed to the
- * type's adapter as `sections[type]`. A new type with a file of its own is one more entry here
- * and its part of the schema.
- */
-const SOURCE_TYPE_FILES = {
-  database: 'databaseFile',
-  feast: 'feastFile',
-} as const satisfies Partial<Record<keyof ConfigurationSections, ConfigurationFileKind>>;
 const YAML_EXTENSIONS = ['.yaml', '.yml'];
 const VERSION_LENGTH = 12;
 
@@ -71,11 +78,8 @@ interface RawSettings {
   read_token_env?: string;
 }
 
-interface ReadFile {
-  file: ConfigurationFile;
-  /** The file's content, environment variables replaced; undefined when its YAML is invalid. */
-  value?: Record<string, unknown>;
-  violations: SchemaViolation[];
+interface ReadFile extends SectionFile {
+  violations: ReturnType<typeof schemaViolations>;
 }
 
 interface LoadedEndpoint {
@@ -86,11 +90,12 @@ interface LoadedEndpoint {
 }
 
 /**
- * Loads a configuration directory: `config.yaml` (settings), `database.yaml`, `feast.yaml`,
- * `domains/*.yaml` (endpoints; the domain is the file's name) and `integrations/*.yaml`. Everything is checked
- * before anything serves (structure against `docs/config.schema.json`, references,
- * expressions, dependency cycles, routes, and each source against its adapter), and every
- * problem is reported at once with its file, line and column.
+ * Loads a configuration directory: `config.yaml` (settings), `domains/*.yaml` (endpoints; the
+ * domain is the file's name), and the files each registered source type declares as its section
+ * (`SourceAdapter.section`), compiled by its adapter. Everything is checked before anything
+ * serves (each file against its schema, references, expressions, dependency cycles, routes, and
+ * each source against its adapter), and every problem is reported at once with its file, line and
+ * column.
  */
 @Injectable()
 export class ConfigurationLoader {
@@ -101,30 +106,38 @@ export class ConfigurationLoader {
   ): Promise<ConfigurationLoadResult> {
     const root = resolve(directory);
     const environment = options.environment ?? process.env;
+    const { claims, problems: claimProblems } = sectionClaims(knownAdapters);
     if (!(await isDirectory(root))) {
+      const folders = claims.flatMap(({ section: { files } }) =>
+        'folder' in files ? [`${files.folder}/`] : [],
+      );
+      const expected = [ENGINE_FILE, `${ENGINE_FOLDER}/`, ...folders];
       return {
         problems: [
           {
             file: directory,
-            message: `configuration directory ${root} does not exist; expected a directory with config.yaml, domains/ and integrations/`,
+            message: `configuration directory ${root} does not exist; expected a directory with ${expected.slice(0, -1).join(', ')} and ${expected.at(-1)}`,
           },
         ],
         warnings: [],
       };
     }
-    const { texts, modified, problems } = await readTexts(root);
-    const read = (file: string, kind: ConfigurationFileKind, interpolate: boolean): ReadFile => {
+    const { texts, modified, problems, unread } = await readTexts(root, claims);
+    problems.push(...claimProblems);
+    const read = (file: string, validate: ValidateFunction, interpolate: boolean): ReadFile => {
       const parsed = readConfigurationFile(
         file,
         texts.get(file) ?? '',
-        kind,
+        validate,
         interpolate ? environment : undefined,
       );
       problems.push(...parsed.problems);
       return parsed.read;
     };
 
-    const config = texts.has('config.yaml') ? read('config.yaml', 'configFile', true) : undefined;
+    const config = texts.has(ENGINE_FILE)
+      ? read(ENGINE_FILE, engineFileValidator('configFile'), true)
+      : undefined;
     const rawSettings = (config?.value?.['settings'] ?? {}) as RawSettings;
     const settings: EngineSettings = {
       requestDeadlineMs: rawSettings.request_deadline_ms ?? DEFAULT_SETTINGS.requestDeadlineMs,
@@ -134,35 +147,28 @@ export class ConfigurationLoader {
       readTokenEnv: rawSettings.read_token_env ?? DEFAULT_SETTINGS.readTokenEnv,
     };
 
-    const integrations: Record<string, unknown> = {};
-    const declaredAt = new Map<string, FilePosition>();
-    for (const name of filesIn(texts, 'integrations')) {
-      const { file, value } = read(name, 'integrationFile', true);
-      for (const [integration, definition] of Object.entries(objectAt(value, 'integrations'))) {
-        const location = file.location(['integrations', integration], { key: true });
-        const earlier = declaredAt.get(integration);
-        if (earlier) {
-          problems.push({
-            ...location,
-            message: `integration "${integration}" is already declared at ${at(earlier)}; expected integration names unique across files`,
-          });
-          continue;
-        }
-        declaredAt.set(integration, location);
-        integrations[integration] = definition;
+    const compiled: Record<string, unknown> = {};
+    const summaries: string[] = [];
+    /** Types whose section is invalid: their sources are not checked against it. */
+    const unsettled = new Set<string>();
+    for (const claim of claims) {
+      const loaded = loadSection(claim, texts, (name) =>
+        read(name, sectionValidator(claim.section.schema), true),
+      );
+      problems.push(...loaded.problems);
+      if (!loaded.settled) {
+        unsettled.add(claim.type);
+        continue;
       }
+      compiled[claim.type] = loaded.compiled;
+      if (loaded.summary !== undefined) summaries.push(loaded.summary);
     }
-    const sections: ConfigurationSections = { settings: objectAt(config?.value, 'settings'), integrations };
-    for (const [type, kind] of Object.entries(SOURCE_TYPE_FILES)) {
-      const name = `${type}.yaml`;
-      const { value } = texts.has(name) ? read(name, kind, true) : {};
-      if (value) sections[type as keyof typeof SOURCE_TYPE_FILES] = value;
-    }
+    const sections: ConfigurationSections = { settings: objectAt(config?.value, 'settings'), compiled };
 
     const endpoints: LoadedEndpoint[] = [];
-    for (const name of filesIn(texts, 'domains')) {
+    for (const name of filesIn(texts, ENGINE_FOLDER)) {
       const domain = basename(name, extname(name));
-      const { file, value, violations } = read(name, 'domainFile', false);
+      const { file, value, violations } = read(name, engineFileValidator('domainFile'), false);
       if (!DOMAIN_NAME.test(domain)) {
         problems.push({
           file: name,
@@ -183,13 +189,13 @@ export class ConfigurationLoader {
     problems.push(
       ...duplicateEndpoints(endpoints),
       ...duplicateRoutes(endpoints),
-      ...sourceProblems(endpoints, knownAdapters, sections, accepted),
+      ...sourceProblems(endpoints, knownAdapters, sections, accepted, unsettled),
     );
     const described = await describeResults(endpoints, knownAdapters, sections, accepted, {
       timeoutMs: options.describeTimeoutMs ?? DESCRIBE_TIMEOUT_MS,
     });
     problems.push(...described.problems);
-    const warnings = sortedProblems(described.warnings);
+    const warnings = sortedProblems([...described.warnings, ...unreadWarnings(unread, claims)]);
 
     if (problems.length > 0) return { problems: sortedProblems(problems), warnings };
     const snapshot: ConfigurationSnapshot = {
@@ -198,6 +204,7 @@ export class ConfigurationLoader {
       directory: root,
       settings,
       sections,
+      summaries,
       endpoints: endpoints.map(({ definition }) => definition),
     };
     return { snapshot: deepFreeze(snapshot), problems: [], warnings };
@@ -205,38 +212,73 @@ export class ConfigurationLoader {
 }
 
 /**
- * `database.yaml` of a configuration directory alone, environment variables replaced: for tools
- * that act on the databases (the demo seed) without loading endpoints. Undefined when the
- * directory has none.
+ * One source type's section of a configuration directory alone, read, checked and compiled as the
+ * loader does (environment replaced): for tools that act on what a section declares (the demo
+ * seed) without loading endpoints. Nothing is compiled when the directory has
+ * none of its files.
  */
-export async function readDatabaseFile(
+export async function readSection<T>(
   directory: string,
+  type: string,
+  section: ConfigurationSection<T>,
   environment: Environment = process.env,
-): Promise<{ value?: Record<string, unknown>; problems: ConfigurationProblem[] }> {
-  const text = await readFile(join(resolve(directory), 'database.yaml'), 'utf8').catch((error: unknown) => {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+): Promise<{ compiled?: T; problems: ConfigurationProblem[] }> {
+  const claim: SectionClaim = { type, section };
+  const { texts, problems } = await readTexts(resolve(directory), [claim], { engineFiles: false });
+  if (texts.size === 0) return { problems };
+  const loaded = loadSection(claim, texts, (name) => {
+    const parsed = readConfigurationFile(
+      name,
+      texts.get(name) ?? '',
+      sectionValidator(section.schema),
+      environment,
+    );
+    problems.push(...parsed.problems);
+    return parsed.read;
   });
-  if (text === undefined) return { problems: [] };
-  const { read, problems } = readConfigurationFile('database.yaml', text, 'databaseFile', environment);
-  return { value: read.value, problems };
+  problems.push(...loaded.problems);
+  return loaded.settled && problems.length === 0
+    ? { compiled: loaded.compiled as T, problems }
+    : { problems };
+}
+
+/**
+ * A section from its files, each read (and checked against the section's schema) by `read`; the
+ * section is compiled only when every file is valid, so that the compile step sees only what
+ * its schema allows.
+ */
+function loadSection(
+  claim: SectionClaim,
+  texts: ReadonlyMap<string, string>,
+  read: (name: string) => ReadFile,
+): { settled: boolean; compiled?: unknown; summary?: string; problems: ConfigurationProblem[] } {
+  const { files } = claim.section;
+  const names = 'file' in files ? (texts.has(files.file) ? [files.file] : []) : filesIn(texts, files.folder);
+  const readFiles = names.map(read);
+  const { value, locate, problems } = sectionValue(files, readFiles);
+  // An invalid file's problems are reported by `read`; the section is then not compiled.
+  if (problems.length > 0 || readFiles.some((file) => !file.valid)) return { settled: false, problems };
+  const compiled = compileSection(claim, value, locate);
+  return { settled: compiled.problems.length === 0, ...compiled };
 }
 
 function readConfigurationFile(
   name: string,
   text: string,
-  kind: ConfigurationFileKind,
+  validate: ValidateFunction,
   environment: Environment | undefined,
 ): { read: ReadFile; problems: ConfigurationProblem[] } {
   const file = ConfigurationFile.parse(name, text);
   const syntax = file.syntaxProblems();
-  if (syntax.length > 0) return { read: { file, violations: [] }, problems: syntax };
+  if (syntax.length > 0) return { read: { file, violations: [], valid: false }, problems: syntax };
   const problems: ConfigurationProblem[] = [];
   let value: unknown = file.value() ?? {};
+  const unsetAt = new Set<string>();
   if (environment) {
     const interpolated = interpolateEnvironment(value, environment);
     value = interpolated.value;
     for (const { path, name: variable } of interpolated.unset) {
+      unsetAt.add(path.join('\0'));
       problems.push(
         file.problem(
           path,
@@ -245,11 +287,19 @@ function readConfigurationFile(
       );
     }
   }
-  const violations = schemaViolations(kind, value);
+  // A value whose variable is unset is reported once, by that, not again by what it fails to match.
+  const violations = schemaViolations(validate, value).filter(
+    (violation) => violation.key || !unsetAt.has(violation.path.join('\0')),
+  );
   problems.push(...violations.map(({ path, key, message }) => file.problem(path, message, { key })));
   const usable = typeof value === 'object' && !Array.isArray(value);
   return {
-    read: { file, violations, ...(usable && { value: value as Record<string, unknown> }) },
+    read: {
+      file,
+      violations,
+      valid: problems.length === 0,
+      ...(usable && { value: value as Record<string, unknown> }),
+    },
     problems,
   };
 }
@@ -302,13 +352,15 @@ const duplicateRoutes = (endpoints: LoadedEndpoint[]) =>
 
 /**
  * An unknown type, or what the type's adapter finds wrong with the declaration; the sources
- * found right are added to `accepted`.
+ * found right are added to `accepted`. The sources of a type whose section is invalid are not
+ * checked against it: its files' problems say what is wrong.
  */
 function sourceProblems(
   endpoints: LoadedEndpoint[],
   adapters: ReadonlyMap<string, SourceAdapter>,
   sections: ConfigurationSections,
   accepted: Set<SourceDefinition>,
+  unsettled: ReadonlySet<string>,
 ): ConfigurationProblem[] {
   const types = [...adapters.keys()].sort();
   return endpoints.flatMap(({ file, definition }) =>
@@ -321,6 +373,7 @@ function sourceProblems(
           file.problem([...path, 'type'], `unknown source type "${source.type}"; expected ${expected}`),
         ];
       }
+      if (unsettled.has(source.type)) return [];
       const { name, type, operation, params } = source;
       try {
         const problems = adapter.validate?.({ name, type, operation, params }, sections) ?? [];
@@ -340,7 +393,7 @@ function sourceProblems(
  * once, each for at most `timeoutMs`), and the references that read fields those shapes do not
  * have. A source that transforms its result has the transform's shape, which is not known; a
  * `foreach` answers a list of its calls' results. A shape that cannot be found out is a warning,
- * one per reason (a database down is said once, with every source it leaves unchecked).
+ * one per reason (a downstream down is said once, with every source it leaves unchecked).
  */
 async function describeResults(
   endpoints: LoadedEndpoint[],
@@ -422,19 +475,34 @@ async function isDirectory(path: string): Promise<boolean> {
   }
 }
 
-/** Every file the configuration is made of, by path relative to its directory, sorted. */
+/**
+ * Every file the configuration is made of, by path relative to its directory, sorted: the
+ * engine's own (unless `engineFiles` is false) and those the sections claim. `unread` are the
+ * top-level YAML files that nothing claims.
+ */
 async function readTexts(
   root: string,
-): Promise<{ texts: Map<string, string>; modified: Map<string, number>; problems: ConfigurationProblem[] }> {
-  const names = ['config.yaml', ...Object.keys(SOURCE_TYPE_FILES).map((type) => `${type}.yaml`)];
-  for (const folder of ['domains', 'integrations']) {
-    const entries = await readdir(join(root, folder), { withFileTypes: true }).catch(() => []);
-    names.push(
-      ...entries
-        .filter((entry) => entry.isFile() && YAML_EXTENSIONS.includes(extname(entry.name)))
-        .map((entry) => `${folder}/${entry.name}`),
-    );
+  claims: readonly SectionClaim[],
+  { engineFiles = true } = {},
+): Promise<{
+  texts: Map<string, string>;
+  modified: Map<string, number>;
+  problems: ConfigurationProblem[];
+  unread: string[];
+}> {
+  const files = claims.map(({ section }) => section.files);
+  const names = [
+    ...(engineFiles ? [ENGINE_FILE] : []),
+    ...files.flatMap((claimed) => ('file' in claimed ? [claimed.file] : [])),
+  ];
+  const folders = [
+    ...(engineFiles ? [ENGINE_FOLDER] : []),
+    ...files.flatMap((claimed) => ('folder' in claimed ? [claimed.folder] : [])),
+  ];
+  for (const folder of folders) {
+    names.push(...(await yamlFilesIn(join(root, folder))).map((name) => `${folder}/${name}`));
   }
+  const unread = engineFiles ? (await yamlFilesIn(root)).filter((name) => !names.includes(name)) : [];
   const texts = new Map<string, string>();
   const modified = new Map<string, number>();
   const problems: ConfigurationProblem[] = [];
@@ -448,10 +516,29 @@ async function readTexts(
         problems.push({ file, message: `cannot be read: ${message}; expected a readable file` });
     }
   }
-  return { texts, modified, problems };
+  return { texts, modified, problems, unread };
 }
 
-const filesIn = (texts: Map<string, string>, folder: string) =>
+async function yamlFilesIn(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((entry) => entry.isFile() && YAML_EXTENSIONS.includes(extname(entry.name)))
+    .map((entry) => entry.name);
+}
+
+/**
+ * A top-level YAML file that no registered source type reads is said, not refused: it may be
+ * meant for a backend this build leaves out, and the configuration serves without it.
+ */
+function unreadWarnings(unread: readonly string[], claims: readonly SectionClaim[]): ConfigurationProblem[] {
+  const read = [ENGINE_FILE, ...claims.map(({ section }) => filesLabel(section.files))].join(', ');
+  return unread.map((file) => ({
+    file,
+    message: `is not read: no registered source type owns it; the files read are ${read}, and ${ENGINE_FOLDER}/*.yaml`,
+  }));
+}
+
+const filesIn = (texts: ReadonlyMap<string, string>, folder: string) =>
   [...texts.keys()].filter((name) => name.startsWith(`${folder}/`));
 
 const objectAt = (value: Record<string, unknown> | undefined, key: string): Record<string, unknown> => {

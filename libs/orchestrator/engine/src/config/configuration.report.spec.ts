@@ -22,7 +22,7 @@ describe('describeSnapshot', () => {
   it('says what a configuration serves, in one line', () => {
     const snapshot = {
       version: '0123456789ab',
-      sections: { settings: {}, integrations: { catalog: {} } },
+      summaries: ['1 integration'],
       endpoints: [{ domain: 'catalog' }, { domain: 'catalog' }, { domain: 'speech' }],
     } as unknown as ConfigurationSnapshot;
 

@@ -10,11 +10,11 @@ export function formatProblem(problem: ConfigurationProblem): string {
 /** One line about a loaded configuration: what it serves and its version. */
 export function describeSnapshot(snapshot: ConfigurationSnapshot): string {
   const domains = [...new Set(snapshot.endpoints.map((endpoint) => endpoint.domain))];
-  const integrations = Object.keys(snapshot.sections.integrations).length;
   return (
     `${count(snapshot.endpoints.length, 'endpoint')} in ${count(domains.length, 'domain')}` +
     (domains.length > 0 ? ` (${domains.join(', ')})` : '') +
-    `, ${count(integrations, 'integration')}, version ${snapshot.version}`
+    snapshot.summaries.map((summary) => `, ${summary}`).join('') +
+    `, version ${snapshot.version}`
   );
 }
 

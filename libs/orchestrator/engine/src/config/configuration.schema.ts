@@ -1,21 +1,18 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
-import configurationSchema from './configuration.schema.json';
+import { createAjv } from '@libs/core/config';
+import type { JsonSchema } from '@libs/core/sources';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import engineSchema from './configuration.schema.json';
 import { pathText, type ValuePath } from './configuration.file';
 
 /**
- * The format of a configuration directory. `docs/config.schema.json`, which editors use, is a
- * link to this very file, so that what editors check and what the loader checks cannot drift.
+ * The engine's own part of the configuration's format: config.yaml and domains/*.yaml. The files
+ * of the source types are described by their adapters' sections; `docs/config.schema.json`, which
+ * editors use, is assembled from both (see `publishedConfigurationSchema`).
  */
-export { configurationSchema };
+export { engineSchema };
 
-/** Which file of a configuration directory a value comes from. */
-export type ConfigurationFileKind =
-  | 'configFile'
-  | 'databaseFile'
-  | 'feastFile'
-  | 'domainFile'
-  | 'integrationFile';
+/** The files of a configuration directory whose format is the engine's own. */
+export type EngineFileKind = 'configFile' | 'domainFile';
 
 /** What is wrong at a path of a file, with `key` when the key itself is at fault. */
 export interface SchemaViolation {
@@ -24,28 +21,37 @@ export interface SchemaViolation {
   message: string;
 }
 
-const ajv = new Ajv({
-  allErrors: true,
-  strict: true,
-  strictRequired: false,
-  allowUnionTypes: true,
-  verbose: true,
-});
-addFormats(ajv);
-ajv.addSchema(configurationSchema);
+const ajv = createAjv();
+ajv.addSchema(engineSchema);
 
-const validators = new Map<ConfigurationFileKind, ValidateFunction>();
-const validatorOf = (kind: ConfigurationFileKind): ValidateFunction => {
-  const known = validators.get(kind);
-  if (known) return known;
-  const compiled = ajv.compile({ $ref: `${configurationSchema.$id}#/definitions/${kind}` });
-  validators.set(kind, compiled);
-  return compiled;
-};
+const engineValidators = new Map<EngineFileKind, ValidateFunction>();
+const sectionValidators = new WeakMap<JsonSchema, ValidateFunction>();
 
-/** Checks one file's content against its part of the schema: every violation, in words. */
-export function schemaViolations(kind: ConfigurationFileKind, value: unknown): SchemaViolation[] {
-  const validate = validatorOf(kind);
+/** The validator of one of the engine's own files. */
+export function engineFileValidator(kind: EngineFileKind): ValidateFunction {
+  let validate = engineValidators.get(kind);
+  if (!validate) {
+    validate = ajv.compile({ $ref: `${engineSchema.$id}#/definitions/${kind}` });
+    engineValidators.set(kind, validate);
+  }
+  return validate;
+}
+
+/**
+ * The validator of a source type's file, compiled once per schema with the same Ajv as the
+ * engine's own files: one set of rules for every file, and one wording of what breaks them.
+ */
+export function sectionValidator(schema: JsonSchema): ValidateFunction {
+  let validate = sectionValidators.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    sectionValidators.set(schema, validate);
+  }
+  return validate;
+}
+
+/** Checks one file's content against its schema: every violation, in words. */
+export function schemaViolations(validate: ValidateFunction, value: unknown): SchemaViolation[] {
   if (validate(value)) return [];
   const errors = validate.errors ?? [];
   // A failed `oneOf` is reported once, by its alternatives, not by each alternative's failures.

@@ -1,4 +1,4 @@
-import type { SourceAdapter } from '@libs/core/sources';
+import type { ConfigurationSection, SourceAdapter } from '@libs/core/sources';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -26,11 +26,19 @@ export class ConfigurationDirectories {
   }
 }
 
-/** A fake adapter of `type` that knows the given operations, as real adapters check theirs. */
-export function fakeAdapter(type: string, operations?: string[]): SourceAdapter {
+/**
+ * A fake adapter of `type` that knows the given operations, as real adapters check theirs, and
+ * owns `section` (a real backend's, for the loader to read its files as it does in production).
+ */
+export function fakeAdapter(
+  type: string,
+  operations?: string[],
+  section?: ConfigurationSection,
+): SourceAdapter {
   return {
     type,
     execute: () => EMPTY,
+    ...(section && { section }),
     ...(operations && {
       validate: (source) =>
         operations.includes(source.operation ?? '')

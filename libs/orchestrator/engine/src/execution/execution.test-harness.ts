@@ -123,7 +123,7 @@ export function contextOf(fields: Partial<SourceCallContext> = {}): SourceCallCo
     executionId: 'execution-1',
     deadline: Date.now() + 5000,
     signal: new AbortController().signal,
-    sections: { settings: {}, integrations: {} },
+    sections: { settings: {}, compiled: {} },
     ...fields,
   };
 }

@@ -67,7 +67,8 @@ const snapshot: ConfigurationSnapshot = {
   loadedAt: new Date().toISOString(),
   directory: 'config',
   settings: { ...DEFAULT_SETTINGS, requestDeadlineMs: 2_000 },
-  sections: { settings: {}, integrations: {} },
+  sections: { settings: {}, compiled: {} },
+  summaries: [],
   endpoints: [getItem, getItemStrictly, waitForIt],
 };
 
