@@ -20,3 +20,4 @@ export { maskSecrets } from './secret-mask';
 export { shutdownSignalled } from './shutdown-signal';
 export { bearerIsOneOf } from './bearer-token';
 export { noteRouteTemplate, routeTemplateOf } from './route-template';
+export { markedProviders, type MarkedRole } from './marked-providers';

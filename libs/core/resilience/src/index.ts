@@ -10,3 +10,10 @@ export {
 export { checkDownstream } from './downstream.health';
 export { DownstreamPolicy, type CallOptions, type ResilienceOptions } from './downstream-policy';
 export { clientFaultIn, toDownstreamError } from './failure';
+export {
+  BACKEND_HEALTH_INDICATOR,
+  HealthIndicatorFor,
+  downstreamSettingsOf,
+  type BackendHealthIndicator,
+  type DownstreamSettings,
+} from './backend-health';

@@ -15,15 +15,11 @@ import {
   type HealthIndicatorFunction,
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
-import { AudioHealthIndicator } from '@libs/orchestrator/backends/audio';
-import { DatabaseHealthIndicator } from '@libs/orchestrator/backends/database';
-import { FeastHealthIndicator } from '@libs/orchestrator/backends/feast';
-import { ModelHealthIndicator } from '@libs/orchestrator/backends/model';
-import { TextHealthIndicator } from '@libs/orchestrator/backends/text';
 import { ConfigService } from '@nestjs/config';
 import { shutdownSignalled } from '@libs/core/http';
 import type { Response } from 'express';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BackendHealthRegistry } from './backend-health.registry';
 import { ConfigurationSummary } from './configuration.summary';
 import { HealthCheckResultDto, HealthReportDto } from './health.dto';
 
@@ -40,11 +36,7 @@ export class HealthController implements BeforeApplicationShutdown {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly text: TextHealthIndicator,
-    private readonly audio: AudioHealthIndicator,
-    private readonly database: DatabaseHealthIndicator,
-    private readonly feast: FeastHealthIndicator,
-    private readonly model: ModelHealthIndicator,
+    private readonly backends: BackendHealthRegistry,
     private readonly configuration: ConfigurationSummary,
     config: ConfigService,
   ) {
@@ -113,13 +105,7 @@ export class HealthController implements BeforeApplicationShutdown {
 
   /** Every backend the orchestrator depends on; those not required report without failing. */
   private downstreamChecks(): HealthIndicatorFunction[] {
-    return [
-      () => this.text.check(),
-      () => this.audio.check(),
-      () => this.database.check(),
-      () => this.feast.check(),
-      () => this.model.check(),
-    ];
+    return this.backends.indicators.map((indicator) => () => indicator.check());
   }
 
   private orchestrator(): HealthIndicatorResult {

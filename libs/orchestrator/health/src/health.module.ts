@@ -1,17 +1,17 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { AudioModule } from '@libs/orchestrator/backends/audio';
-import { DatabaseModule } from '@libs/orchestrator/backends/database';
-import { FeastModule } from '@libs/orchestrator/backends/feast';
-import { ModelModule } from '@libs/orchestrator/backends/model';
-import { TextModule } from '@libs/orchestrator/backends/text';
+import { BackendHealthRegistry } from './backend-health.registry';
 import { ConfigurationSummary } from './configuration.summary';
 import { HealthController } from './health.controller';
 
-/** The orchestrator's `/health`, `/health/live` and `/health/ready`: itself and every backend. */
+/**
+ * The orchestrator's `/health`, `/health/live` and `/health/ready`: itself and every backend whose
+ * module the application imports (each brings its indicator, marked with `@HealthIndicatorFor`).
+ */
 @Module({
-  imports: [TextModule, AudioModule, DatabaseModule, FeastModule, ModelModule, TerminusModule],
+  imports: [DiscoveryModule, TerminusModule],
   controllers: [HealthController],
-  providers: [ConfigurationSummary],
+  providers: [BackendHealthRegistry, ConfigurationSummary],
 })
 export class HealthModule {}

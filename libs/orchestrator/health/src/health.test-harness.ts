@@ -3,11 +3,11 @@
 import { uploadEnvironment, configurationModule } from '@libs/core/config';
 import { loggingModule } from '@libs/core/http';
 import { startService, type RunningService } from '@libs/core/testing';
-import { audioEnvironment } from '@libs/orchestrator/backends/audio';
-import { databaseEnvironment } from '@libs/orchestrator/backends/database';
-import { feastEnvironment } from '@libs/orchestrator/backends/feast';
-import { modelEnvironment } from '@libs/orchestrator/backends/model';
-import { textEnvironment } from '@libs/orchestrator/backends/text';
+import { AudioModule, audioEnvironment } from '@libs/orchestrator/backends/audio';
+import { DatabaseModule, databaseEnvironment } from '@libs/orchestrator/backends/database';
+import { FeastModule, feastEnvironment } from '@libs/orchestrator/backends/feast';
+import { ModelModule, modelEnvironment } from '@libs/orchestrator/backends/model';
+import { TextModule, textEnvironment } from '@libs/orchestrator/backends/text';
 import { HealthModule } from './health.module';
 
 /** The module that holds the routes under test, as the orchestrator's app module does. */
@@ -28,6 +28,12 @@ export function startHealth(env: Record<string, string>): Promise<RunningService
           ...uploadEnvironment,
         }),
         loggingModule('orchestrator'),
+        // The backends, in the orchestrator's order; the health module finds their indicators.
+        TextModule,
+        AudioModule,
+        DatabaseModule,
+        FeastModule,
+        ModelModule,
         HealthModule,
       ],
     }),

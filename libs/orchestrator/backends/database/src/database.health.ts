@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { HealthIndicatorFor, type BackendHealthIndicator } from '@libs/core/resilience';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { readDatabaseHealthConfig, type DatabaseHealthConfig } from './database.config';
 import type { DatabaseConnection } from './database-configuration.schema';
@@ -16,15 +17,16 @@ interface ConnectionHealth {
 
 /** Every connection the serving configuration declares answers `SELECT 1` within the timeout. */
 @Injectable()
-export class DatabaseHealthIndicator {
-  private readonly settings: DatabaseHealthConfig;
+@HealthIndicatorFor('database')
+export class DatabaseHealthIndicator implements BackendHealthIndicator {
+  private readonly healthConfig: DatabaseHealthConfig;
 
   constructor(
     private readonly indicators: HealthIndicatorService,
     private readonly connections: DatabaseConnections,
     config: ConfigService,
   ) {
-    this.settings = readDatabaseHealthConfig(config);
+    this.healthConfig = readDatabaseHealthConfig(config);
   }
 
   async check(): Promise<HealthIndicatorResult> {
@@ -34,9 +36,9 @@ export class DatabaseHealthIndicator {
         async ([name, connection]) => [name, await this.probe(name, connection)] as const,
       ),
     );
-    const details = { required: this.settings.required, connections: Object.fromEntries(probes) };
+    const details = { required: this.healthConfig.required, connections: Object.fromEntries(probes) };
     const healthy = probes.every(([, health]) => health.available);
-    return healthy || !this.settings.required ? indicator.up(details) : indicator.down(details);
+    return healthy || !this.healthConfig.required ? indicator.up(details) : indicator.down(details);
   }
 
   private async probe(name: string, connection: DatabaseConnection): Promise<ConnectionHealth> {
@@ -45,8 +47,8 @@ export class DatabaseHealthIndicator {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`no answer within ${this.settings.timeoutMs} ms`)),
-        this.settings.timeoutMs,
+        () => reject(new Error(`no answer within ${this.healthConfig.timeoutMs} ms`)),
+        this.healthConfig.timeoutMs,
       );
     });
     try {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
+import { markedProviders } from '@libs/core/http';
 import { SOURCE_ADAPTER_TYPE, type SourceAdapter } from '@libs/core/sources';
 
 /**
@@ -22,23 +23,11 @@ export class SourceAdapterRegistry {
   }
 
   private discover(): ReadonlyMap<string, SourceAdapter> {
-    const adapters = new Map<string, SourceAdapter>();
-    const owners = new Map<string, string>();
-    for (const { metatype, instance, name } of this.discovery.getProviders()) {
-      const type: unknown = metatype && this.reflector.get(SOURCE_ADAPTER_TYPE, metatype);
-      if (typeof type !== 'string') continue;
-      const owner = String(name);
-      if (typeof (instance as Partial<SourceAdapter> | undefined)?.execute !== 'function') {
-        throw new Error(`${owner} is marked as the adapter of source type "${type}" but has no execute()`);
-      }
-      const earlier = owners.get(type);
-      // One type, one adapter: two would make which one runs depend on the order of imports.
-      if (earlier !== undefined && adapters.get(type) !== instance) {
-        throw new Error(`source type "${type}" has two adapters: ${earlier} and ${owner}`);
-      }
-      owners.set(type, owner);
-      adapters.set(type, instance as SourceAdapter);
-    }
-    return adapters;
+    return markedProviders<SourceAdapter>(this.discovery, this.reflector, SOURCE_ADAPTER_TYPE, {
+      role: (type) => `the adapter of source type "${type}"`,
+      owner: (type) => `source type "${type}"`,
+      plural: 'adapters',
+      method: 'execute',
+    });
   }
 }
