@@ -1,7 +1,7 @@
 // node --test tools/lint/module-boundaries.test.mjs
 // The module boundaries of eslint.config.mjs, proven on imports that must fail: nothing in the
-// product, core, services or reference scopes may import the demo (scope:demo), and production
-// code may not import the reference servers. Each probe is linted as if it were a file of the
+// product, core, services or reference scopes may import the demo (scope:demo), production
+// code may not import the reference servers, and the engine and the health check no backend. Each probe is linted as if it were a file of the
 // project named, without being written there.
 import { ESLint } from 'eslint';
 import assert from 'node:assert/strict';
@@ -42,6 +42,14 @@ const forbidden = [
     'libs/orchestrator/backends/model/src/probe.ts',
     "import { ModelServingModule as imported } from '@libs/reference/model-serving';",
   ],
+  [
+    'libs/orchestrator/engine/src/probe.ts',
+    "import { apiSection as imported } from '@libs/orchestrator/backends/api';",
+  ],
+  [
+    'libs/orchestrator/health/src/probe.ts',
+    "import { TextHealthIndicator as imported } from '@libs/orchestrator/backends/text';",
+  ],
 ];
 
 for (const [file, importLine] of forbidden) {
@@ -61,11 +69,21 @@ test('specs may seed the demo data and start the reference servers', async () =>
   );
 });
 
+test('the specs of the engine and the health check may use the real backends', async () => {
+  assert.deepEqual(
+    await boundaryErrors(
+      'libs/orchestrator/engine/src/probe.spec.ts',
+      "import { apiSection as imported } from '@libs/orchestrator/backends/api';",
+    ),
+    [],
+  );
+});
+
 test('the demo may use the product and the shared libraries', async () => {
   assert.deepEqual(
     await boundaryErrors(
       'apps/demo/db-seed/src/probe.ts',
-      "import { readDatabaseFile as imported } from '@libs/orchestrator/engine';",
+      "import { readSection as imported } from '@libs/orchestrator/engine';",
     ),
     [],
   );
