@@ -19,6 +19,7 @@ describe('config:check', () => {
   let modelsDir: string;
   let modelService: RunningService;
 
+  // Seeding a database and starting the model service take more than jest's 5 s on a busy machine.
   beforeAll(async () => {
     // The example's integration reads its token from there, and an unset one is refused.
     process.env['CATALOG_API_TOKEN'] = 'example-token';
@@ -56,7 +57,7 @@ describe('config:check', () => {
         '',
       ].join('\n'),
     );
-  });
+  }, 60_000);
   afterAll(async () => {
     for (const name of ['CATALOG_API_TOKEN', 'CREDIT_BUREAU_API_KEY', 'DATABASE_URL', 'MODEL_SERVICE_URL']) {
       delete process.env[name];
