@@ -1,13 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { REQUEST_ID_HEADER } from '@libs/core/http';
 import type { AxiosInstance, AxiosRequestConfig } from 'axios';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { Observable } from 'rxjs';
 import type { DownstreamConfig } from './downstream.config';
 import { CallOptions, DownstreamPolicy } from './downstream-policy';
 import { toDownstreamError } from './failure';
+import { downstreamDispatcher, undiciAdapter } from './undici.adapter';
 
 /** What a call carries from the request that caused it. */
 export interface CallContext {
@@ -22,14 +21,13 @@ export interface CallContext {
 }
 
 /**
- * Options for `HttpModule.register` shared by every downstream client: keep-alive agents so
- * that calls reuse connections, and no redirect following, because axios' redirect support
- * buffers a streamed request body whole to be able to replay it.
+ * Options for `HttpModule.register` shared by every downstream client: requests go through
+ * undici (pooled keep-alive connections per origin, see `undiciAdapter`), and redirects are
+ * answered, not followed.
  */
 export function downstreamHttpOptions(): AxiosRequestConfig {
   return {
-    httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 256 }),
-    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 256 }),
+    adapter: undiciAdapter(downstreamDispatcher()),
     maxRedirects: 0,
     // Request bodies are bounded where they are read (uploads, JSON); answers per downstream.
     maxBodyLength: Infinity,
@@ -64,7 +62,7 @@ export class DownstreamClient {
         const response = await this.axios.request<T>({
           ...request,
           baseURL: this.config.url,
-          // axios counts the answer as it arrives and destroys the connection past the limit.
+          // The adapter counts the answer as it arrives and destroys the connection past the limit.
           maxContentLength: this.config.responseMaxBytes,
           // Parsed strictly, inside the attempt: a body that is not the JSON it claims to be is a
           // failure of this attempt (retried like a 5xx), not a string handed on.
