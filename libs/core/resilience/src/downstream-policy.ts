@@ -78,7 +78,13 @@ export class DownstreamPolicy {
     readonly source: string,
     readonly options: ResilienceOptions,
   ) {
-    const attemptDeadline = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
+    // Cooperative: the attempt's signal fires at its deadline and the attempt (an HTTP request
+    // given that signal) fails at once, so no race is needed; and an attempt that answered is not
+    // aborted afterwards, which would cost an abort event and a DOMException per call.
+    const attemptDeadline = timeout(options.timeoutMs, {
+      strategy: TimeoutStrategy.Cooperative,
+      abortOnReturn: false,
+    });
     const breaker = circuitBreaker(handleWhen(isDownstreamFault), {
       halfOpenAfter: options.breakerResetMs,
       breaker: new ConsecutiveBreaker(options.breakerThreshold),
@@ -104,27 +110,23 @@ export class DownstreamPolicy {
   }
 
   /**
-   * Runs `call` within the whole call's budget: at the budget (or when the caller abandons it)
-   * the attempt in flight is cancelled through its signal, and the call fails at once, even in
-   * the middle of a backoff wait.
+   * Runs `call` within the whole call's budget: at the budget (or when the caller abandons it,
+   * aborting `overall`) the attempt in flight is cancelled through the signal it derives from
+   * `overall`, and the call fails at once, even in the middle of a backoff wait.
    */
-  private withinDeadline<T>(call: (signal: AbortSignal) => Promise<T>, abandoned: AbortSignal): Promise<T> {
-    const overall = new AbortController();
+  private withinDeadline<T>(call: (signal: AbortSignal) => Promise<T>, overall: AbortController): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const { deadlineMs } = this.options;
       const timer =
         deadlineMs === undefined
           ? undefined
           : setTimeout(() => overall.abort(new CallDeadlineError()), deadlineMs);
-      const stop = () => overall.abort(abandoned.reason);
       const ended = () => reject(overall.signal.reason);
-      abandoned.addEventListener('abort', stop, { once: true });
       overall.signal.addEventListener('abort', ended, { once: true });
       call(overall.signal)
         .then(resolve, (error: unknown) => reject(overall.signal.aborted ? overall.signal.reason : error))
         .finally(() => {
           clearTimeout(timer);
-          abandoned.removeEventListener('abort', stop);
           overall.signal.removeEventListener('abort', ended);
         });
     });
@@ -145,25 +147,24 @@ export class DownstreamPolicy {
   ): Observable<T> {
     const policy = idempotent ? this.withRetries : this.once;
     return new Observable<T>((subscriber) => {
-      const abandoned = new AbortController();
+      const overall = new AbortController();
       let settled = false;
-      // Inside, an attempt's own error is classified so that retry and breaker judge it by kind;
-      // cockatiel's errors (deadline passed, circuit open) exist only outside, and are mapped there.
-      // An abandoned attempt's error, and the client's own fault, stay unclassified, which retry
-      // and breaker both ignore.
+      // Each attempt's signal is cockatiel's, derived from `overall`: it fires at the attempt's
+      // deadline and when the whole call is given up. Inside, an attempt's own error is classified
+      // so that retry and breaker judge it by kind; an attempt past its deadline fails as
+      // cockatiel's timeout does (TaskCancelledError); cockatiel's other errors (circuit open)
+      // exist only outside, and are mapped there. A given-up call's reason, and the client's own
+      // fault, stay unclassified, which retry and breaker both ignore.
       this.withinDeadline(
-        (overall) =>
-          policy.execute((context: { signal: AbortSignal; attempt?: number }) =>
-            // The caller's signal stays out of cockatiel, whose timeout would count its abort as a
-            // failure of the service.
-            attempt(AbortSignal.any([context.signal, overall]), (context.attempt ?? 0) + 1).catch(
-              (error: unknown) =>
-                Promise.reject(
-                  overall.aborted ? overall.reason : (clientFaultIn(error) ?? this.classify(error)),
-                ),
-            ),
+        (signal) =>
+          policy.execute(
+            (context: { signal: AbortSignal; attempt?: number }) =>
+              attempt(context.signal, (context.attempt ?? 0) + 1).catch((error: unknown) =>
+                Promise.reject(this.attemptFailure(error, context.signal, signal)),
+              ),
+            signal,
           ),
-        abandoned.signal,
+        overall,
       ).then(
         (value) => {
           settled = true;
@@ -179,8 +180,17 @@ export class DownstreamPolicy {
         },
       );
       // Unsubscribing from a call that has settled cancels nothing.
-      return () => settled || abandoned.abort();
+      return () => settled || overall.abort();
     });
+  }
+
+  /** What one attempt failed with, as retry and breaker judge it. */
+  private attemptFailure(error: unknown, attemptSignal: AbortSignal, overall: AbortSignal): unknown {
+    if (overall.aborted) return overall.reason;
+    if (attemptSignal.aborted) {
+      return new TaskCancelledError(`Operation timed out after ${this.options.timeoutMs}ms`);
+    }
+    return clientFaultIn(error) ?? this.classify(error);
   }
 
   private classify(error: unknown): DownstreamError {
