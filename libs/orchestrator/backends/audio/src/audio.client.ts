@@ -52,11 +52,11 @@ export class AudioClient {
       if (options.language) form.append('language', options.language);
       form.append('response_format', 'verbose_json');
       form.append('file', file.stream, { filename: headerSafe(file.filename), contentType: file.mimeType });
-      // Given a form-data object, axios first awaits its length, and an abort that comes meanwhile
-      // is lost: the request then runs on. Given a plain stream, it sends at once.
+      // form-data is an old-style stream, which the transport (undici) does not read: it is piped
+      // into a Readable, sent as it fills, with the socket's backpressure.
       const body = new PassThrough();
       // A failed upload (the client's form cut short, the circuit open before the request was
-      // made) destroys the body with its error; axios listens once it sends, this before then.
+      // made) destroys the body with its error; the transport listens once it sends, this before then.
       body.on('error', () => undefined);
       form.on('error', (error) => body.destroy(error));
       return this.downstream.request<unknown>(
