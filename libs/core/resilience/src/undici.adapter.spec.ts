@@ -328,12 +328,24 @@ describe('undiciAdapter, under axios as the downstream clients use it, against a
     expect(toDownstreamError('text-service', error)).toMatchObject({ kind: 'timeout', status: 504 });
   });
 
-  it('reports a downstream that resets the connection mid-answer as unavailable', async () => {
+  it('reports a downstream that resets the connection mid-answer as a bad gateway', async () => {
     server.handler = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"half":');
       setTimeout(() => res.socket?.destroy(), 10);
     };
+
+    const error = await failureOf(http.get('/reset'));
+
+    expect(toDownstreamError('text-service', error)).toMatchObject({
+      kind: 'bad-gateway',
+      status: 502,
+      detail: expect.stringContaining('the answer was cut short'),
+    });
+  });
+
+  it('reports a downstream that resets the connection before answering as unavailable', async () => {
+    server.handler = (req) => req.socket.destroy();
 
     const error = await failureOf(http.get('/reset'));
 

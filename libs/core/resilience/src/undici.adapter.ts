@@ -84,9 +84,10 @@ function send(
   };
   /** Gives the call up: undici aborts the request and destroys its connection if it was sent. */
   const abandon = (error: Error) => {
+    // Failed first: undici reports the abort to the handler at once, as a failure of its own.
+    fail(error);
     if (controller) controller.abort(error);
     else abandonedWith = error;
-    fail(error);
   };
   function onAbort() {
     abandon(new CanceledError(undefined, undefined, config));
@@ -157,7 +158,13 @@ function send(
     },
     onResponseError(_controller, error) {
       // After an abort, undici reports it here: the call has failed with its own reason already.
-      fail(AxiosError.from(error, (error as { code?: string }).code, config));
+      // A connection lost once the answer began is a broken answer (as axios' own adapter says,
+      // a bad response), not a service that cannot be reached.
+      fail(
+        status
+          ? new AxiosError(`the answer was cut short (${error.message})`, AxiosError.ERR_BAD_RESPONSE, config)
+          : AxiosError.from(error, (error as { code?: string }).code, config),
+      );
     },
   };
 
