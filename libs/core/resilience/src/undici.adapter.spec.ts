@@ -3,6 +3,7 @@ import { LocalHttpServer, failureOf, unusedPortUrl } from '@libs/core/testing';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough, Readable } from 'node:stream';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { clientFaultIn, toDownstreamError } from './failure';
 import { downstreamHttpOptions } from './downstream.client';
@@ -161,7 +162,7 @@ describe('undiciAdapter, under axios as the downstream clients use it, against a
       'content-type': 'application/json',
       'content-length': String(received.bodyBytes),
       'user-agent': `axios/${axios.VERSION}`,
-      'accept-encoding': 'identity',
+      'accept-encoding': 'gzip, deflate, br',
     });
   });
 
@@ -238,6 +239,48 @@ describe('undiciAdapter, under axios as the downstream clients use it, against a
     const error = await failureOf<AxiosError>(http.get('/announced', { maxContentLength: ONE_MIB }));
 
     expect(error.message).toBe(`maxContentLength size of ${ONE_MIB} exceeded`);
+  });
+
+  it.each([
+    ['gzip', gzipSync],
+    ['deflate', deflateSync],
+    ['br', brotliCompressSync],
+  ])('reads a %s answer decompressed, its encoding headers gone', async (encoding, compress) => {
+    const body = compress(JSON.stringify({ items: Array.from({ length: 500 }, (_, index) => index) }));
+    server.handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding });
+      res.end(body);
+    };
+
+    const response = await http.get<{ items: number[] }>('/compressed');
+
+    expect(response.data.items).toHaveLength(500);
+    expect(response.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('holds a compressed answer to the limit once decompressed: a small body inflating past it fails', async () => {
+    const bomb = gzipSync(Buffer.alloc(20 * ONE_MIB, ' '));
+    expect(bomb.length).toBeLessThan(ONE_MIB / 10);
+    server.handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(bomb);
+    };
+
+    const error = await failureOf<AxiosError>(http.get('/bomb', { maxContentLength: ONE_MIB }));
+
+    expect(error.message).toBe(`maxContentLength size of ${ONE_MIB} exceeded`);
+  });
+
+  it('fails an answer whose encoding is broken as a bad response', async () => {
+    server.handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end('not gzip at all');
+    };
+
+    const error = await failureOf<AxiosError>(http.get('/broken-gzip'));
+
+    expect(error.code).toBe(AxiosError.ERR_BAD_RESPONSE);
+    expect(error.message).toMatch(/^the answer could not be decompressed/);
   });
 
   it('fails a non-2xx answer with its status and parsed body', async () => {

@@ -6,6 +6,7 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import { Readable } from 'node:stream';
+import { brotliDecompress, gunzip, inflate, type InputType, type ZlibOptions } from 'node:zlib';
 import { Agent, type Dispatcher } from 'undici';
 
 /**
@@ -24,6 +25,9 @@ export function downstreamDispatcher(): Dispatcher {
  * - The answer is counted as it arrives: past `maxContentLength`, or announced larger by its
  *   Content-Length, the request is aborted, which destroys the connection, and the call fails with
  *   axios' own "maxContentLength size of … exceeded" error.
+ * - A compressed answer (gzip, deflate or br, which it asks for as axios does) is decompressed
+ *   whole, off the event loop, and held to the same limit once decompressed: a small body that
+ *   would inflate past it fails like a large one.
  * - `signal` and `timeout` cancel the request at any point, queued, sending or reading.
  * - Every failure (connection refused or reset, body stream error, abort) rejects the call once:
  *   undici reports it to the handler, never as an 'error' event nobody listens to.
@@ -112,6 +116,33 @@ function send(
     );
   }
 
+  /** Settles the call with the answer's body, read whole (and decompressed). */
+  const answer = (data: Buffer) => {
+    if (settled) return;
+    finish();
+    const response: AxiosResponse = {
+      status,
+      statusText,
+      headers,
+      config,
+      request: undefined,
+      data: responseType === 'arraybuffer' ? data : stripBom(data.toString('utf8')),
+    };
+    const valid = config.validateStatus;
+    if (!valid || valid(status)) resolve(response);
+    else {
+      reject(
+        new AxiosError(
+          `Request failed with status code ${status}`,
+          status < 500 ? AxiosError.ERR_BAD_REQUEST : AxiosError.ERR_BAD_RESPONSE,
+          config,
+          undefined,
+          response,
+        ),
+      );
+    }
+  };
+
   const handler: Dispatcher.DispatchHandler = {
     onRequestStart(started) {
       controller = started;
@@ -131,30 +162,28 @@ function send(
     },
     onResponseEnd() {
       if (settled) return;
-      finish();
       const whole = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received);
       chunks.length = 0;
-      const response: AxiosResponse = {
-        status,
-        statusText,
-        headers,
-        config,
-        request: undefined,
-        data: responseType === 'arraybuffer' ? whole : stripBom(whole.toString('utf8')),
-      };
-      const valid = config.validateStatus;
-      if (!valid || valid(status)) resolve(response);
-      else {
-        reject(
-          new AxiosError(
-            `Request failed with status code ${status}`,
-            status < 500 ? AxiosError.ERR_BAD_REQUEST : AxiosError.ERR_BAD_RESPONSE,
-            config,
-            undefined,
-            response,
-          ),
-        );
-      }
+      const decompress = DECOMPRESSORS[String(headers['content-encoding']).trim().toLowerCase()];
+      if (!decompress) return answer(whole);
+      decompress(whole, { maxOutputLength: Number.isFinite(limit) ? limit : undefined }, (error, plain) => {
+        if (!error) {
+          // What the caller reads is no longer encoded, nor of the announced length.
+          delete headers['content-encoding'];
+          delete headers['content-length'];
+          answer(plain);
+        } else if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+          fail(tooLarge(limit, config));
+        } else {
+          fail(
+            new AxiosError(
+              `the answer could not be decompressed (${error.message})`,
+              AxiosError.ERR_BAD_RESPONSE,
+              config,
+            ),
+          );
+        }
+      });
     },
     onResponseError(_controller, error) {
       // After an abort, undici reports it here: the call has failed with its own reason already.
@@ -191,6 +220,20 @@ function send(
 }
 
 const noop = () => undefined;
+
+type Decompress = (
+  buffer: InputType,
+  options: ZlibOptions,
+  callback: (error: Error | null, result: Buffer) => void,
+) => void;
+/** How each encoding asked for is undone; zlib stops at `maxOutputLength` (ERR_BUFFER_TOO_LARGE). */
+const DECOMPRESSORS: Record<string, Decompress | undefined> = {
+  gzip: gunzip,
+  'x-gzip': gunzip,
+  deflate: inflate,
+  br: brotliDecompress,
+};
+const ACCEPTED_ENCODINGS = 'gzip, deflate, br';
 const BUFFERED_RESPONSE_TYPES = new Set(['json', 'text', 'arraybuffer']);
 
 const tooLarge = (limit: number, config: InternalAxiosRequestConfig) =>
@@ -280,8 +323,8 @@ function queryOf(params: unknown): string {
 }
 
 /**
- * The configured headers, with axios' User-Agent and the URL's credentials as its own adapter
- * sent them, and the answer asked for uncompressed unless the caller says otherwise.
+ * The configured headers, with axios' User-Agent, Accept-Encoding and the URL's credentials as
+ * its own adapter sent them.
  */
 function headersOf(config: InternalAxiosRequestConfig, target: Target): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -299,8 +342,7 @@ function headersOf(config: InternalAxiosRequestConfig, target: Target): Record<s
     headers[name] = String(value);
   }
   if (!userAgent) headers['User-Agent'] = `axios/${axios.VERSION}`;
-  // Answers are read as they are sent: undici's decompression is still experimental (it warns).
-  if (!acceptEncoding) headers['Accept-Encoding'] = 'identity';
+  if (!acceptEncoding) headers['Accept-Encoding'] = ACCEPTED_ENCODINGS;
   if (!authorization && target.authorization) headers['Authorization'] = target.authorization;
   return headers;
 }
