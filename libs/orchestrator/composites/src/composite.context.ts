@@ -53,15 +53,17 @@ export class CompositeRun {
         );
       }
       const request = { ...params };
-      if (!found.validate(request)) throw invalidRequest(fieldErrorsOf(found.validate.errors ?? []));
-      return this.recording.execute(found.endpoint, { params: request }).pipe(map(({ body }) => body));
+      const { validateRequest } = found;
+      if (!validateRequest(request)) throw invalidRequest(fieldErrorsOf(validateRequest.errors ?? []));
+      return this.recording.execute(found, { params: request }).pipe(map(({ body }) => body));
     });
   }
 
   /** The request schema of the YAML endpoint `domain.name`, for bounds a composite must respect. */
   requestParameter(domain: string, name: string, parameter: string): Record<string, unknown> | undefined {
-    return this.live.endpoint(domain, name)?.endpoint.request.find((declared) => declared.name === parameter)
-      ?.schema;
+    return this.live
+      .endpoint(domain, name)
+      ?.definition.request.find((declared) => declared.name === parameter)?.schema;
   }
 }
 

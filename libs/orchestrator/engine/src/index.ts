@@ -18,12 +18,7 @@ export {
   type ExecutionRequest,
 } from './execution/endpoint.executor';
 export { EndpointExecutionError } from './execution/execution.error';
-export {
-  ExecutionPlanError,
-  planExecution,
-  type ExecutionPlan,
-  type PlannedSource,
-} from './execution/execution.plan';
+export { type ExecutionPlan, type PlannedSource } from './execution/execution.plan';
 export { SourceResultCache } from './execution/source-result.cache';
 export {
   ConfigurationLoader,

@@ -1,4 +1,6 @@
 import type { ConfigurationSections } from '@libs/core/sources';
+import type { ValidateFunction } from 'ajv';
+import type { ExecutionPlan } from './execution/execution.plan';
 
 /**
  * The engine's model of a configuration directory, once loaded and validated. Every object is
@@ -90,6 +92,20 @@ export interface EndpointDefinition {
 }
 
 /**
+ * An endpoint as it serves, compiled once when its configuration loads (`compileEndpoints`):
+ * a request is matched, validated and run by what is here, and nothing is parsed, compiled or
+ * planned for it. Frozen with its snapshot.
+ */
+export interface CompiledEndpoint {
+  readonly definition: EndpointDefinition;
+  /** The path parameters when `path` is the endpoint's route, else undefined. */
+  readonly matchPath: (path: string) => Record<string, string> | undefined;
+  /** Coerces a request's params to their declared types in place, applying defaults; its `errors` say what is wrong. */
+  readonly validateRequest: ValidateFunction;
+  readonly plan: ExecutionPlan;
+}
+
+/**
  * What tells an endpoint apart from every other (`customers.get_customer_360`): two domains may
  * both name one `get_customer`. Execution records, OpenAPI operations and messages use it.
  */
@@ -119,7 +135,7 @@ export interface ConfigurationSnapshot {
   sections: ConfigurationSections;
   /** What each source type's section declares, in a few words (`2 integrations`). */
   summaries: readonly string[];
-  endpoints: readonly EndpointDefinition[];
+  endpoints: readonly CompiledEndpoint[];
 }
 
 /** One problem found while loading a configuration. */

@@ -163,7 +163,7 @@ describe('ConfigurationLoader', () => {
       });
       expect(snapshot?.summaries).toEqual(['1 integration']);
       const file = 'domains/customers.yaml';
-      expect(snapshot?.endpoints[0]).toEqual<EndpointDefinition>({
+      expect(snapshot?.endpoints[0].definition).toEqual<EndpointDefinition>({
         name: 'customer_orders',
         domain: 'customers',
         description: 'A customer and their orders',
@@ -222,7 +222,7 @@ describe('ConfigurationLoader', () => {
         sensitive: ['customer_id', 'password'],
         location: { file, line: 2, column: 3 },
       });
-      expect(snapshot?.endpoints[1]).toMatchObject({
+      expect(snapshot?.endpoints[1].definition).toMatchObject({
         name: 'find_products',
         domain: 'search',
         endpointType: 'search',
@@ -237,7 +237,7 @@ describe('ConfigurationLoader', () => {
 
     it('is frozen all the way down', async () => {
       const { snapshot } = await load(happyPath);
-      const endpoint = snapshot?.endpoints[0];
+      const endpoint = snapshot?.endpoints[0].definition;
       for (const value of [
         snapshot,
         snapshot?.settings,
@@ -250,6 +250,29 @@ describe('ConfigurationLoader', () => {
         expect(Object.isFrozen(value)).toBe(true);
       }
       expect(() => (endpoint?.sources as unknown[]).push({})).toThrow(TypeError);
+    });
+
+    it('compiles each endpoint as it loads: its route, its request validator and its plan, frozen', async () => {
+      const { snapshot } = await load(happyPath);
+      const compiled = snapshot?.endpoints[0];
+      if (!compiled) throw new Error('the configuration did not load');
+      const { definition, plan } = compiled;
+
+      expect(compiled.matchPath('/customers/customer-orders/c-42')).toEqual({ customer_id: 'c-42' });
+      expect(compiled.matchPath('/customers/customer-orders')).toBeUndefined();
+      const request: Record<string, unknown> = { customer_id: 'c-42', include_lines: 'true' };
+      expect(compiled.validateRequest(request)).toBe(true);
+      expect(request).toEqual({ customer_id: 'c-42', include_lines: true });
+      expect(compiled.validateRequest({ customer_id: 'c' })).toBe(false);
+      // Its sources after those they read, each with the expressions the reader parsed.
+      expect(plan.endpoint).toBe(definition);
+      expect(plan.sources.map(({ definition: { name } }) => name)).toEqual(['customer', 'orders', 'lines']);
+      expect(plan.sources[1].when?.text).toBe(definition.sources[1].when);
+      expect(plan.sources[2].transform?.text).toBe('$count($)');
+      expect(plan.transform?.text).toBe(definition.transform);
+      for (const value of [compiled, plan, plan.sources, plan.sources[1], plan.sources[1].when]) {
+        expect(Object.isFrozen(value)).toBe(true);
+      }
     });
 
     it('has a version that changes with the files’ contents, and only with them', async () => {
@@ -311,7 +334,7 @@ describe('ConfigurationLoader', () => {
       );
 
       expect(problems).toEqual([]);
-      expect(snapshot?.endpoints).toEqual([
+      expect(snapshot?.endpoints.map(({ definition }) => definition)).toEqual([
         expect.objectContaining({
           name: 'get_customer_360',
           description: 'Get comprehensive customer view',
@@ -373,7 +396,11 @@ describe('ConfigurationLoader', () => {
       expect({ problems, warnings }).toEqual({ problems: [], warnings: [] });
       expect(snapshot?.summaries).toEqual(['2 integrations']);
       expect(
-        snapshot?.endpoints.map(({ method, path, sources }) => [method, path, sources.map((s) => s.type)]),
+        snapshot?.endpoints.map(({ definition: { method, path, sources } }) => [
+          method,
+          path,
+          sources.map((s) => s.type),
+        ]),
       ).toEqual([
         ['GET', '/products/:product_id', ['api']],
         ['GET', '/catalog/get-product-overview/:product_id', ['api', 'api', 'api', 'api']],
@@ -388,7 +415,9 @@ describe('ConfigurationLoader', () => {
         ['POST', '/customers/:customer_id/voice-feedback', ['database', 'audio', 'text']],
         ['POST', '/feedback/analyze-feedback', ['text']],
       ]);
-      const voiceFeedback = snapshot?.endpoints.find(({ name }) => name === 'voice_feedback');
+      const voiceFeedback = snapshot?.endpoints.find(
+        ({ definition }) => definition.name === 'voice_feedback',
+      )?.definition;
       expect(voiceFeedback?.sources.map(({ dependsOn }) => dependsOn)).toEqual([[], [], ['transcript']]);
       expect(snapshot?.sections.compiled['api']).toMatchObject({
         catalog: { base_url: 'http://127.0.0.1:3010' },
@@ -415,11 +444,11 @@ describe('ConfigurationLoader', () => {
         ),
       });
 
-      expect(snapshot?.endpoints.map(({ method, path }) => `${method} ${path}`)).toEqual([
+      expect(snapshot?.endpoints.map(({ definition: { method, path } }) => `${method} ${path}`)).toEqual([
         'PUT /orders/:order_id/status',
         'POST /orders/create-order',
       ]);
-      expect(snapshot?.endpoints[0].request[1]).toEqual({
+      expect(snapshot?.endpoints[0].definition.request[1]).toEqual({
         name: 'status',
         in: 'body',
         type: 'string',
@@ -659,7 +688,9 @@ describe('ConfigurationLoader', () => {
       });
       expect(twoDomains.problems).toEqual([]);
       expect(
-        twoDomains.snapshot?.endpoints.map(({ domain, name, path }) => `${domain}.${name} ${path}`),
+        twoDomains.snapshot?.endpoints.map(
+          ({ definition: { domain, name, path } }) => `${domain}.${name} ${path}`,
+        ),
       ).toEqual(['acme.get_customer /acme/customers/:id', 'customers.get_customer /customers/:id']);
 
       // One domain in two files: customers.yml is the newer.

@@ -31,7 +31,8 @@ import {
   type SectionClaim,
   type SectionFile,
 } from './configuration.sections';
-import { readEndpoint, type EndpointDeclaration } from './endpoint.reader';
+import { compileEndpoints } from './endpoint.compiler';
+import { readEndpoint, type EndpointDeclaration, type EndpointReading } from './endpoint.reader';
 import { resultReferenceProblems } from './result-references';
 
 export interface ConfigurationLoadResult {
@@ -85,6 +86,7 @@ interface ReadFile extends SectionFile {
 interface LoadedEndpoint {
   file: ConfigurationFile;
   definition: EndpointDefinition;
+  expressions: EndpointReading['expressions'];
   /** When its file last changed: of two endpoints that collide, the later one is the new one. */
   modifiedMs: number;
 }
@@ -182,7 +184,8 @@ export class ConfigurationLoader {
         if (invalid.has(endpoint)) continue;
         const reading = await readEndpoint(file, domain, endpoint, declaration, settings);
         problems.push(...reading.problems);
-        endpoints.push({ file, definition: reading.definition, modifiedMs: modified.get(name) ?? 0 });
+        const { definition, expressions } = reading;
+        endpoints.push({ file, definition, expressions, modifiedMs: modified.get(name) ?? 0 });
       }
     }
     const accepted = new Set<SourceDefinition>();
@@ -205,7 +208,7 @@ export class ConfigurationLoader {
       settings,
       sections,
       summaries,
-      endpoints: endpoints.map(({ definition }) => definition),
+      endpoints: compileEndpoints(endpoints),
     };
     return { snapshot: deepFreeze(snapshot), problems: [], warnings };
   }
@@ -431,7 +434,7 @@ async function describeResults(
     }
   };
   const problems = await Promise.all(
-    endpoints.map(async ({ file, definition }) => {
+    endpoints.map(async ({ file, definition, expressions }) => {
       const shapes = await Promise.all(definition.sources.map((source) => describe(definition.name, source)));
       const known = new Map(
         definition.sources.flatMap((source, index) => {
@@ -439,7 +442,7 @@ async function describeResults(
           return shape ? [[source.name, shape] as const] : [];
         }),
       );
-      return resultReferenceProblems(file, definition, known);
+      return resultReferenceProblems(file, definition, expressions, known);
     }),
   );
   return { problems: problems.flat(), warnings: unknownShapeWarnings(endpoints, unknown) };

@@ -23,7 +23,7 @@ describe('describeSnapshot', () => {
     const snapshot = {
       version: '0123456789ab',
       summaries: ['1 integration'],
-      endpoints: [{ domain: 'catalog' }, { domain: 'catalog' }, { domain: 'speech' }],
+      endpoints: ['catalog', 'catalog', 'speech'].map((domain) => ({ definition: { domain } })),
     } as unknown as ConfigurationSnapshot;
 
     expect(describeSnapshot(snapshot)).toBe(

@@ -9,7 +9,7 @@ export function formatProblem(problem: ConfigurationProblem): string {
 
 /** One line about a loaded configuration: what it serves and its version. */
 export function describeSnapshot(snapshot: ConfigurationSnapshot): string {
-  const domains = [...new Set(snapshot.endpoints.map((endpoint) => endpoint.domain))];
+  const domains = [...new Set(snapshot.endpoints.map(({ definition }) => definition.domain))];
   return (
     `${count(snapshot.endpoints.length, 'endpoint')} in ${count(domains.length, 'domain')}` +
     (domains.length > 0 ? ` (${domains.join(', ')})` : '') +

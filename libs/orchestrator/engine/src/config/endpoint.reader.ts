@@ -9,9 +9,10 @@ import type {
   RequestParameter,
   SourceDefinition,
 } from '../model';
+import type { EndpointExpressions, SourceExpressions } from '../execution/execution.plan';
 import { referencesIn, wholeReference } from '../references';
 import type { ConfigurationFile, ValuePath } from './configuration.file';
-import { analyseExpression, isJsonataFunction } from './jsonata.references';
+import { analyseExpression, isJsonataFunction, type AnalysedExpression } from './jsonata.references';
 
 /** An endpoint as a domain file declares it (snake_case), once it matches the schema. */
 export interface EndpointDeclaration {
@@ -53,6 +54,8 @@ interface SourceDeclaration {
 
 export interface EndpointReading {
   definition: EndpointDefinition;
+  /** Its JSONata expressions, parsed here once: the loader's checks read them, its plan runs them. */
+  expressions: EndpointExpressions<AnalysedExpression>;
   problems: ConfigurationProblem[];
 }
 
@@ -114,17 +117,26 @@ class EndpointReader {
     const { declaration } = this;
     const declared = this.readRequest();
     const sources: SourceDefinition[] = [];
+    const sourceExpressions: SourceExpressions<AnalysedExpression>[] = [];
     for (const [index, source] of declaration.data_sources.entries()) {
-      sources.push(await this.readSource(source, index));
+      const read = await this.readSource(source, index);
+      sources.push(read.definition);
+      sourceExpressions.push(read.expressions);
     }
     this.checkSourceNames();
     this.checkCycles(sources);
     const primarySource = this.primarySource();
     const responseMapping = declaration.response_mapping ?? null;
     this.checkTemplate(responseMapping, [...this.at, 'response_mapping'], this.roots);
-    if (declaration.transform !== undefined) {
-      await this.checkExpression(declaration.transform, [...this.at, 'transform'], 'transform', this.roots);
-    }
+    const transform =
+      declaration.transform === undefined
+        ? undefined
+        : await this.checkExpression(
+            declaration.transform,
+            [...this.at, 'transform'],
+            'transform',
+            this.roots,
+          );
     const { method, path } = this.route(declared);
     const request = this.requestNames ? declared : this.implicitRequest(method, path);
     const definition: EndpointDefinition = {
@@ -142,7 +154,8 @@ class EndpointReader {
       sensitive: [...new Set([...(declaration.sensitive ?? []), ...this.settings.sensitiveFields])],
       location: this.file.location(this.at, { key: true }),
     };
-    return { definition, problems: this.problems };
+    const expressions = { sources: sourceExpressions, transform: transform?.analysed };
+    return { definition, expressions, problems: this.problems };
   }
 
   /** The parameters of an endpoint without a `request` block: the fields its references read. */
@@ -191,7 +204,10 @@ class EndpointReader {
     }
   }
 
-  private async readSource(source: SourceDeclaration, index: number): Promise<SourceDefinition> {
+  private async readSource(
+    source: SourceDeclaration,
+    index: number,
+  ): Promise<{ definition: SourceDefinition; expressions: SourceExpressions<AnalysedExpression> }> {
     const at = [...this.at, 'data_sources', index];
     const { roots } = this;
     const as = source.foreach && (source.foreach.as ?? DEFAULT_FOREACH_AS);
@@ -205,15 +221,18 @@ class EndpointReader {
     const read = [
       ...this.checkTemplate(params, [...at, 'params'], as === undefined ? roots : [...roots, as]),
       ...(source.foreach ? this.checkTemplate(source.foreach.items, [...at, 'foreach', 'items'], roots) : []),
-      ...(source.when !== undefined
-        ? await this.checkExpression(source.when, [...at, 'when'], 'when', roots)
-        : []),
-      // The transform reads the other sources too, so they must have answered before it runs.
-      ...(source.transform !== undefined
-        ? await this.checkExpression(source.transform, [...at, 'transform'], 'transform', roots)
-        : []),
     ];
-    return {
+    const when =
+      source.when === undefined
+        ? undefined
+        : await this.checkExpression(source.when, [...at, 'when'], 'when', roots);
+    // The transform reads the other sources too, so they must have answered before it runs.
+    const transform =
+      source.transform === undefined
+        ? undefined
+        : await this.checkExpression(source.transform, [...at, 'transform'], 'transform', roots);
+    read.push(...(when?.read ?? []), ...(transform?.read ?? []));
+    const definition: SourceDefinition = {
       name: source.name,
       type: source.type,
       ...(source.operation !== undefined && { operation: source.operation }),
@@ -237,6 +256,7 @@ class EndpointReader {
       dependsOn: this.sourceNames.filter((name) => read.includes(name)),
       location: this.file.location(at),
     };
+    return { definition, expressions: { when: when?.analysed, transform: transform?.analysed } };
   }
 
   private checkSourceNames(): void {
@@ -259,7 +279,10 @@ class EndpointReader {
     }
   }
 
-  /** Reports each dependency cycle once, from the first of its sources in declaration order. */
+  /**
+   * Reports each dependency cycle once, from the first of its sources in declaration order. This
+   * is the one place cycles are looked for: the execution plan trusts an endpoint that loaded.
+   */
   private checkCycles(sources: SourceDefinition[]): void {
     const byName = new Map(sources.map((source) => [source.name, source]));
     const state = new Map<string, 'visiting' | 'done'>();
@@ -367,13 +390,16 @@ class EndpointReader {
     return read;
   }
 
-  /** Checks a JSONata expression and what it reads; answers the roots it reads. */
+  /**
+   * Checks a JSONata expression and what it reads; answers the roots it reads and, when it is
+   * valid, the expression parsed.
+   */
   private async checkExpression(
     text: string,
     path: ValuePath,
     field: string,
     roots: readonly string[],
-  ): Promise<string[]> {
+  ): Promise<{ read: string[]; analysed?: AnalysedExpression }> {
     const analysis = analyseExpression(text);
     if (!analysis.valid) {
       const where = analysis.position === undefined ? '' : ` at character ${analysis.position}`;
@@ -381,7 +407,7 @@ class EndpointReader {
         path,
         `invalid JSONata in ${field}: ${analysis.message}${where}; expected a JSONata expression`,
       );
-      return [];
+      return { read: [] };
     }
     const read: string[] = [];
     const reported = new Set<string>();
@@ -398,7 +424,7 @@ class EndpointReader {
         );
       }
     }
-    return read;
+    return { read, analysed: { expression: analysis.expression, variables: analysis.variables } };
   }
 
   /** Whether a reference reads a known root; reports it when not. */

@@ -1,11 +1,13 @@
+import { JsonataExpression } from '../execution/jsonata.expression';
 import { analyseExpression, isJsonataFunction } from './jsonata.references';
 
 describe('analyseExpression', () => {
   it('finds the variables an expression reads, with the field each one reads first', () => {
-    expect(
-      analyseExpression("$profile.status = 'active' and $count($orders[0].lines) > $request.min"),
-    ).toEqual({
+    const text = "$profile.status = 'active' and $count($orders[0].lines) > $request.min";
+    expect(analyseExpression(text)).toEqual({
       valid: true,
+      // Parsed once, here: the plan runs this very expression.
+      expression: expect.objectContaining({ text }),
       variables: expect.arrayContaining([
         { name: 'profile', field: 'status' },
         { name: 'orders' },
@@ -19,7 +21,7 @@ describe('analyseExpression', () => {
       '($rate := 2; $map($.items, function($line) { $line.price * $rate }) ~> $sum()) + $$.fee + ' +
         'Account.Order@$o.Product#$i.{ "order": $o, "index": $i }',
     );
-    expect(analysis).toEqual({ valid: true, variables: [] });
+    expect(analysis).toEqual({ valid: true, expression: expect.any(JsonataExpression), variables: [] });
   });
 
   it('reports a syntax error with its position in the expression', () => {

@@ -1,4 +1,6 @@
 import jsonata from 'jsonata';
+import type { ParsedExpression } from '../execution/execution.plan';
+import { JsonataExpression } from '../execution/jsonata.expression';
 
 /** A `$name` an expression reads, with the field it reads first (`$request.customer_id`). */
 export interface VariableUse {
@@ -6,8 +8,14 @@ export interface VariableUse {
   field?: string;
 }
 
+/** An expression that parsed, with the variables it reads. */
+export interface AnalysedExpression extends ParsedExpression {
+  variables: VariableUse[];
+}
+
+/** A valid expression carries its parsed form, which the plan runs: it is parsed once. */
 export type ExpressionAnalysis =
-  { valid: true; variables: VariableUse[] } | { valid: false; message: string; position?: number };
+  ({ valid: true } & AnalysedExpression) | { valid: false; message: string; position?: number };
 
 type AstNode = Record<string, unknown>;
 
@@ -17,9 +25,9 @@ type AstNode = Record<string, unknown>;
  * `function($v)`, `@$o`, `#$i`) are left out.
  */
 export function analyseExpression(text: string): ExpressionAnalysis {
-  let ast: AstNode;
+  let expression: JsonataExpression;
   try {
-    ast = jsonata(text).ast() as unknown as AstNode;
+    expression = JsonataExpression.parse(text);
   } catch (error) {
     // JSONata throws plain objects with a message and the character where parsing stopped.
     const { message, position } = error as { message?: unknown; position?: unknown };
@@ -49,8 +57,8 @@ export function analyseExpression(text: string): ExpressionAnalysis {
     }
     for (const [key, child] of Object.entries(current)) if (key !== 'procedure') visit(child);
   };
-  visit(ast);
-  return { valid: true, variables: uses.filter((use) => !bound.has(use.name)) };
+  visit(expression.syntaxTree());
+  return { valid: true, expression, variables: uses.filter((use) => !bound.has(use.name)) };
 }
 
 /** A `$name`, not the context `$` or the root `$$`. */

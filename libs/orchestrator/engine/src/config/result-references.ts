@@ -1,9 +1,10 @@
 import type { ResultShape } from '@libs/core/sources';
+import type { EndpointExpressions } from '../execution/execution.plan';
 import type { ConfigurationProblem, EndpointDefinition } from '../model';
 import { referencesIn, type Reference } from '../references';
 import type { ConfigurationFile, ValuePath } from './configuration.file';
 import { forEachString } from './endpoint.reader';
-import { analyseExpression } from './jsonata.references';
+import type { AnalysedExpression } from './jsonata.references';
 
 /** The shapes known at load, by source name, of one endpoint's sources. */
 export type SourceShapes = ReadonlyMap<string, ResultShape>;
@@ -17,6 +18,7 @@ export type SourceShapes = ReadonlyMap<string, ResultShape>;
 export function resultReferenceProblems(
   file: ConfigurationFile,
   endpoint: EndpointDefinition,
+  expressions: EndpointExpressions<AnalysedExpression>,
   shapes: SourceShapes,
 ): ConfigurationProblem[] {
   if (shapes.size === 0) return [];
@@ -29,12 +31,11 @@ export function resultReferenceProblems(
         if (message) problems.push(file.problem(where, message));
       }
     });
-  const expression = (text: string | undefined, path: ValuePath) => {
-    if (text === undefined) return;
-    const analysis = analyseExpression(text);
-    if (!analysis.valid) return; // the endpoint reader reports it
+  // An expression that did not parse has none here: the endpoint reader reports it.
+  const expression = (analysed: AnalysedExpression | undefined, path: ValuePath) => {
+    if (analysed === undefined) return;
     const seen = new Set<string>();
-    for (const { name, field } of analysis.variables) {
+    for (const { name, field } of analysed.variables) {
       const key = `${name}.${field}`;
       if (field === undefined || seen.has(key)) continue;
       seen.add(key);
@@ -46,11 +47,11 @@ export function resultReferenceProblems(
     const sourceAt = [...at, 'data_sources', index];
     templates(source.params, [...sourceAt, 'params']);
     if (source.foreach) templates(source.foreach.items, [...sourceAt, 'foreach', 'items']);
-    expression(source.when, [...sourceAt, 'when']);
-    expression(source.transform, [...sourceAt, 'transform']);
+    expression(expressions.sources[index].when, [...sourceAt, 'when']);
+    expression(expressions.sources[index].transform, [...sourceAt, 'transform']);
   });
   templates(endpoint.responseMapping, [...at, 'response_mapping']);
-  expression(endpoint.transform, [...at, 'transform']);
+  expression(expressions.transform, [...at, 'transform']);
   return problems;
 }
 

@@ -9,6 +9,7 @@ import { EndpointExecutionError } from './execution.error';
 import {
   FakeAdapter,
   answerAfter,
+  compiled,
   contextOf,
   endpoint,
   executorOf,
@@ -31,7 +32,7 @@ describe('EndpointExecutor', () => {
       moduleRef
         .get(EndpointExecutor)
         .execute(
-          endpoint([source('a')], { primarySource: 'a' }),
+          compiled(endpoint([source('a')], { primarySource: 'a' })),
           { params: {} },
           contextOf(),
           new Map([['fake', adapter]]),
@@ -537,7 +538,9 @@ describe('EndpointExecutor', () => {
     it('refuses a source type without an adapter as an internal error', async () => {
       const { executor } = executorOf();
       const failure = await failureOf(
-        firstValueFrom(executor.execute(endpoint([source('a')]), { params: {} }, contextOf(), new Map())),
+        firstValueFrom(
+          executor.execute(compiled(endpoint([source('a')])), { params: {} }, contextOf(), new Map()),
+        ),
       );
       expect(failure).not.toBeInstanceOf(DownstreamError);
       expect(failure.message).toBe('no adapter is registered for type fake (source a of test.test_endpoint)');
@@ -608,10 +611,12 @@ describe('EndpointExecutor', () => {
       const adapter = new FakeAdapter({ a: () => failAfter(5, unavailable('a')) });
       const { run } = executorOf();
 
+      // Compiled before the deadline starts, as the loader compiles before a request arrives.
+      const retried = compiled(endpoint([source('a', { retry: { attempts: 5, backoffMs: 60 } })]));
       const start = performance.now();
       const failure = await failureOf<EndpointExecutionError>(
         run(
-          endpoint([source('a', { retry: { attempts: 5, backoffMs: 60 } })]),
+          retried,
           adapter,
           {},
           contextOf({
@@ -631,10 +636,11 @@ describe('EndpointExecutor', () => {
       const adapter = new FakeAdapter({ slow: () => answerAfter(2000, 'late'), fast: () => of('fast') });
       const { run } = executorOf();
 
+      const slowAndFast = compiled(endpoint([source('fast'), source('slow', { timeoutMs: 1000 })]));
       const start = performance.now();
       const failure = await failureOf<EndpointExecutionError>(
         run(
-          endpoint([source('fast'), source('slow', { timeoutMs: 1000 })]),
+          slowAndFast,
           adapter,
           {},
           contextOf({
@@ -739,7 +745,7 @@ describe('EndpointExecutor', () => {
     ]);
 
     const subscription = executor
-      .execute(definition, { params: {} }, contextOf(), new Map([[adapter.type, adapter]]))
+      .execute(compiled(definition), { params: {} }, contextOf(), new Map([[adapter.type, adapter]]))
       .subscribe();
     await lastValueFrom(timer(20));
     // A call that answered is left alone: there is nothing of it to cancel.
@@ -764,7 +770,7 @@ describe('EndpointExecutor', () => {
     const { executor } = executorOf();
     const subscription = executor
       .execute(
-        endpoint([source('a')]),
+        compiled(endpoint([source('a')])),
         { params: {} },
         contextOf({ signal: client.signal }),
         new Map([['fake', adapter]]),

@@ -3,10 +3,10 @@ import { DownstreamError } from '@libs/core/http';
 import { sourceCalls } from '@libs/core/metrics';
 import type { SourceAdapter, SourceCallContext } from '@libs/core/sources';
 import { Observable, catchError, defer, forkJoin, map, of, shareReplay, switchMap, throwError } from 'rxjs';
-import { qualifiedName, type EndpointDefinition, type ExecutionStatus, type SourceTrace } from '../model';
+import { qualifiedName, type CompiledEndpoint, type ExecutionStatus, type SourceTrace } from '../model';
 import { resolveMapping, type MissingValue } from '../references';
 import { EndpointExecutionError } from './execution.error';
-import { planExecution, type ExecutionPlan } from './execution.plan';
+import type { ExecutionPlan } from './execution.plan';
 import { SourceExecution } from './source.execution';
 import { SourceResultCache } from './source-result.cache';
 
@@ -53,24 +53,21 @@ const scopeOf = (params: Record<string, unknown>, names: readonly string[], resu
  */
 @Injectable()
 export class EndpointExecutor {
-  // Definitions are immutable and replaced whole by a reload, so a plan lives as long as its endpoint.
-  private readonly plans = new WeakMap<EndpointDefinition, ExecutionPlan>();
-
   constructor(private readonly cache: SourceResultCache) {}
 
   /**
-   * Emits the outcome once and completes, or errors with an `EndpointExecutionError` naming
-   * the source that failed. An endpoint that cannot be planned, or a source type without an
-   * adapter, is a plain Error: the configuration loader should have refused it.
+   * Runs the plan the loader compiled for the endpoint. Emits the outcome once and completes, or
+   * errors with an `EndpointExecutionError` naming the source that failed. A source type without
+   * an adapter is a plain Error: the configuration loader should have refused it.
    */
   execute(
-    endpoint: EndpointDefinition,
+    { plan }: CompiledEndpoint,
     request: ExecutionRequest,
     context: SourceCallContext,
     adapters: ReadonlyMap<string, SourceAdapter>,
   ): Observable<ExecutionOutcome> {
+    const { endpoint } = plan;
     return defer(() => {
-      const plan = this.planOf(endpoint);
       const executions = new Map(
         plan.sources.map((planned) => {
           const { name, type } = planned.definition;
@@ -131,24 +128,6 @@ export class EndpointExecutor {
         ),
       );
     });
-  }
-
-  /**
-   * Plans every endpoint of a configuration before it serves, so that no request pays for it
-   * (JSONata compiled, the order of its sources found). Throws an ExecutionPlanError for an
-   * endpoint that cannot be planned.
-   */
-  prepare(endpoints: readonly EndpointDefinition[]): void {
-    for (const endpoint of endpoints) this.planOf(endpoint);
-  }
-
-  private planOf(endpoint: EndpointDefinition): ExecutionPlan {
-    let plan = this.plans.get(endpoint);
-    if (!plan) {
-      plan = planExecution(endpoint);
-      this.plans.set(endpoint, plan);
-    }
-    return plan;
   }
 
   /**

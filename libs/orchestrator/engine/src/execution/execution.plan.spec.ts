@@ -1,6 +1,8 @@
-import { ExecutionPlanError, planExecution } from './execution.plan';
+import { planExecution } from './execution.plan';
 import { endpoint, source } from './execution.test-harness';
+import { JsonataExpression } from './jsonata.expression';
 
+const noExpressions = (sources: number) => ({ sources: Array.from({ length: sources }, () => ({})) });
 const names = (plan: ReturnType<typeof planExecution>) => plan.sources.map((step) => step.definition.name);
 
 describe('planExecution', () => {
@@ -12,6 +14,7 @@ describe('planExecution', () => {
         source('profile', { params: { id: '$request.customer_id' } }),
         source('weather', { params: { city: '${request.city} today' } }),
       ]),
+      noExpressions(4),
     );
 
     expect(names(plan)).toEqual(['profile', 'orders', 'summary', 'weather']);
@@ -23,60 +26,24 @@ describe('planExecution', () => {
     });
   });
 
-  it('does not wait for the request or a foreach item, which are not sources', () => {
+  it('runs the expressions the loader parsed, each with its own source, not parsed again', () => {
+    const when = JsonataExpression.parse('$request.enabled');
+    const transform = JsonataExpression.parse('$.items[price > 10]');
+    const response = JsonataExpression.parse('{ "count": $count($.items) }');
     const plan = planExecution(
-      endpoint([
-        source('orders', {
-          params: { id: '$order.id' },
-          foreach: { items: '$request.order_ids', as: 'order', concurrency: 2 },
-          dependsOn: ['request', 'order'],
-        }),
-      ]),
-    );
-
-    expect(plan.sources[0].dependsOn).toEqual([]);
-  });
-
-  it('refuses a dependency cycle, naming it and where it was declared', () => {
-    const cyclic = endpoint([
-      source('a', { params: { x: '$c.x' } }),
-      source('b', { params: { x: '$a.x' } }),
-      source('c', { params: { x: '$b.x' } }),
-      source('d', { params: {} }),
-    ]);
-
-    expect(() => planExecution(cyclic)).toThrow(ExecutionPlanError);
-    expect(() => planExecution(cyclic)).toThrow(
-      'domains/test.yaml:10:1: endpoint test.test_endpoint: its sources form a dependency cycle: a → c → b → a',
-    );
-    expect(() => planExecution(endpoint([source('a', { params: { x: '$a.x' } })]))).toThrow(
-      'dependency cycle: a → a',
-    );
-  });
-
-  it('refuses a dependency or a primary source that is not one of the endpoint sources', () => {
-    expect(() => planExecution(endpoint([source('a', { params: { x: '$ghost.x' } })]))).toThrow(
-      'source a depends on ghost, which is not one of its sources',
-    );
-    expect(() => planExecution(endpoint([source('a')], { primarySource: 'b' }))).toThrow(
-      'primary source b is not one of its sources',
-    );
-  });
-
-  it('parses the JSONata expressions once, and refuses an invalid one with its location', () => {
-    const plan = planExecution(
-      endpoint([source('a', { when: '$request.enabled', transform: '$.items[price > 10]' })], {
-        transform: '{ "count": $count($.items) }',
+      endpoint([source('b', { params: { x: '$a.x' } }), source('a')], {
+        transform: response.text,
       }),
+      {
+        sources: [{ when: { expression: when } }, { transform: { expression: transform } }],
+        transform: { expression: response },
+      },
     );
-    expect(plan.sources[0].when?.text).toBe('$request.enabled');
-    expect(plan.transform?.text).toBe('{ "count": $count($.items) }');
 
-    expect(() => planExecution(endpoint([source('a', { when: '$request.enabled = ' })]))).toThrow(
-      /^domains\/test\.yaml:10:1: endpoint test.test_endpoint: source a when: invalid JSONata expression "\$request.enabled = ": .+/,
-    );
-    expect(() => planExecution(endpoint([source('a')], { transform: '{ "a": }' }))).toThrow(
-      /^domains\/test\.yaml:1:1: endpoint test.test_endpoint: transform: invalid JSONata expression/,
-    );
+    expect(names(plan)).toEqual(['a', 'b']);
+    expect(plan.sources[0].transform).toBe(transform);
+    expect(plan.sources[0].when).toBeUndefined();
+    expect(plan.sources[1].when).toBe(when);
+    expect(plan.transform).toBe(response);
   });
 });

@@ -1,5 +1,25 @@
-import { qualifiedName, type EndpointDefinition, type SourceDefinition, type FilePosition } from '../model';
-import { JsonataExpression } from './jsonata.expression';
+import type { EndpointDefinition, SourceDefinition } from '../model';
+import type { JsonataExpression } from './jsonata.expression';
+
+/** An expression of a declaration, parsed (what the loader learnt of it besides may come with it). */
+export interface ParsedExpression {
+  expression: JsonataExpression;
+}
+
+/** The parsed expressions of one source: its condition and the transform of its result. */
+export interface SourceExpressions<E extends ParsedExpression = ParsedExpression> {
+  when?: E;
+  transform?: E;
+}
+
+/**
+ * An endpoint's JSONata expressions as the configuration loader parsed them: one entry per
+ * source, in declaration order, and the endpoint's own transform.
+ */
+export interface EndpointExpressions<E extends ParsedExpression = ParsedExpression> {
+  sources: readonly SourceExpressions<E>[];
+  transform?: E;
+}
 
 /** One source of a plan, with what it waits for and its expressions parsed. */
 export interface PlannedSource {
@@ -22,82 +42,28 @@ export interface ExecutionPlan {
   transform?: JsonataExpression;
 }
 
-/** An endpoint that cannot be executed: the configuration loader should have refused it. */
-export class ExecutionPlanError extends Error {
-  constructor(location: FilePosition, message: string) {
-    super(`${location.file}:${location.line}:${location.column}: ${message}`);
-    this.name = 'ExecutionPlanError';
-  }
-}
-
 /**
- * Plans an endpoint. Definitions arrive with `dependsOn` computed and cycles rejected by the
- * loader; the checks are repeated here because running a cyclic plan would hang a request.
+ * Plans an endpoint that loaded: its `dependsOn` name only its own sources and form no cycle,
+ * which the configuration loader checked (`endpoint.reader`), and its expressions are the ones
+ * the loader parsed. Nothing is checked or parsed again here.
  */
-export function planExecution(endpoint: EndpointDefinition): ExecutionPlan {
-  const byName = new Map(endpoint.sources.map((source) => [source.name, source]));
-  const refuse = (location: FilePosition, message: string) =>
-    new ExecutionPlanError(location, `endpoint ${qualifiedName(endpoint)}: ${message}`);
-
-  if (endpoint.primarySource !== undefined && !byName.has(endpoint.primarySource)) {
-    throw refuse(endpoint.location, `primary source ${endpoint.primarySource} is not one of its sources`);
-  }
-  const inputsOf = (source: SourceDefinition): string[] => {
-    // `request` and a foreach item are scope entries, not sources to wait for.
-    const scopeNames = new Set(['request', source.foreach?.as]);
-    const inputs = [...new Set(source.dependsOn)].filter((name) => !scopeNames.has(name));
-    const unknown = inputs.find((name) => !byName.has(name));
-    if (unknown !== undefined) {
-      throw refuse(
-        source.location,
-        `source ${source.name} depends on ${unknown}, which is not one of its sources`,
-      );
-    }
-    return inputs;
-  };
-
-  const compile = (text: string, location: FilePosition, what: string): JsonataExpression => {
-    try {
-      return new JsonataExpression(text);
-    } catch (error) {
-      throw refuse(location, `${what}: ${(error as Error).message}`);
-    }
-  };
-
+export function planExecution(endpoint: EndpointDefinition, expressions: EndpointExpressions): ExecutionPlan {
+  const byName = new Map(endpoint.sources.map((source, index) => [source.name, index]));
   const ordered: PlannedSource[] = [];
-  const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (source: SourceDefinition, path: string[]): void => {
-    const seen = state.get(source.name);
-    if (seen === 'done') return;
-    if (seen === 'visiting') {
-      const cycle = [...path.slice(path.indexOf(source.name)), source.name].join(' → ');
-      throw refuse(source.location, `its sources form a dependency cycle: ${cycle}`);
-    }
-    state.set(source.name, 'visiting');
-    const dependsOn = inputsOf(source);
-    for (const input of dependsOn) visit(byName.get(input) as SourceDefinition, [...path, source.name]);
-    state.set(source.name, 'done');
+  const planned = new Set<string>();
+  const visit = (index: number): void => {
+    const definition = endpoint.sources[index];
+    if (planned.has(definition.name)) return;
+    planned.add(definition.name);
+    for (const input of definition.dependsOn) visit(byName.get(input) as number);
+    const { when, transform } = expressions.sources[index];
     ordered.push({
-      definition: source,
-      dependsOn,
-      when:
-        source.when === undefined
-          ? undefined
-          : compile(source.when, source.location, `source ${source.name} when`),
-      transform:
-        source.transform === undefined
-          ? undefined
-          : compile(source.transform, source.location, `source ${source.name} transform`),
+      definition,
+      dependsOn: definition.dependsOn,
+      when: when?.expression,
+      transform: transform?.expression,
     });
   };
-  for (const source of endpoint.sources) visit(source, []);
-
-  return {
-    endpoint,
-    sources: ordered,
-    transform:
-      endpoint.transform === undefined
-        ? undefined
-        : compile(endpoint.transform, endpoint.location, 'transform'),
-  };
+  endpoint.sources.forEach((_, index) => visit(index));
+  return { endpoint, sources: ordered, transform: expressions.transform?.expression };
 }

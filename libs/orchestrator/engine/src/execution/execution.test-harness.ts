@@ -3,9 +3,11 @@
 import { DownstreamError } from '@libs/core/http';
 import type { SourceAdapter, SourceCall, SourceCallContext } from '@libs/core/sources';
 import { Observable, defer, finalize, firstValueFrom, map, tap, timer } from 'rxjs';
-import type { EndpointDefinition, SourceDefinition } from '../model';
+import { compileEndpoints } from '../config/endpoint.compiler';
+import type { CompiledEndpoint, EndpointDefinition, SourceDefinition } from '../model';
 import { referencesIn } from '../references';
 import { EndpointExecutor, type ExecutionOutcome } from './endpoint.executor';
+import { JsonataExpression } from './jsonata.expression';
 import { SourceResultCache } from './source-result.cache';
 
 const location = { file: 'domains/test.yaml', line: 1, column: 1 };
@@ -47,6 +49,23 @@ export function endpoint(
     ...fields,
     sources,
   };
+}
+
+/**
+ * An endpoint built here, compiled as the loader compiles one it accepted: its expressions
+ * parsed (the loader's reader parses them while checking them).
+ */
+export function compiled(definition: EndpointDefinition): CompiledEndpoint {
+  const parsed = (text: string | undefined) =>
+    text === undefined ? undefined : { expression: JsonataExpression.parse(text) };
+  const expressions = {
+    sources: definition.sources.map(({ when, transform }) => ({
+      when: parsed(when),
+      transform: parsed(transform),
+    })),
+    transform: parsed(definition.transform),
+  };
+  return compileEndpoints([{ definition, expressions }])[0];
 }
 
 export const answerAfter = (ms: number, value: unknown): Observable<unknown> =>
@@ -131,12 +150,20 @@ export function contextOf(fields: Partial<SourceCallContext> = {}): SourceCallCo
 /** An executor with its own cache, and a shorthand to run an endpoint to its outcome. */
 export function executorOf(cache = new SourceResultCache()) {
   const executor = new EndpointExecutor(cache);
+  /** A definition is compiled first; a spec that times a deadline passes one compiled beforehand. */
   const run = (
-    definition: EndpointDefinition,
+    endpoint: EndpointDefinition | CompiledEndpoint,
     adapter: SourceAdapter,
     params: Record<string, unknown> = {},
     context: SourceCallContext = contextOf(),
   ): Promise<ExecutionOutcome> =>
-    firstValueFrom(executor.execute(definition, { params }, context, new Map([[adapter.type, adapter]])));
+    firstValueFrom(
+      executor.execute(
+        'plan' in endpoint ? endpoint : compiled(endpoint),
+        { params },
+        context,
+        new Map([[adapter.type, adapter]]),
+      ),
+    );
   return { executor, run };
 }

@@ -1,17 +1,24 @@
 import jsonata from 'jsonata';
 import { defer, from, type Observable } from 'rxjs';
 
-/** A JSONata expression from an endpoint declaration, parsed once when its endpoint is planned. */
+/**
+ * A JSONata expression from an endpoint declaration, parsed once when its configuration loads
+ * (`analyseExpression` reads its syntax tree, the plan keeps it): nothing parses it per request.
+ */
 export class JsonataExpression {
-  private readonly compiled: jsonata.Expression;
+  private constructor(
+    readonly text: string,
+    private readonly compiled: jsonata.Expression,
+  ) {}
 
-  /** Throws the parser's message when `text` is not a valid expression. */
-  constructor(readonly text: string) {
-    try {
-      this.compiled = jsonata(text);
-    } catch (error) {
-      throw new Error(`invalid JSONata expression ${JSON.stringify(text)}: ${messageOf(error)}`);
-    }
+  /** Throws JSONata's own error (a plain object with a message and a position) when `text` is not valid. */
+  static parse(text: string): JsonataExpression {
+    return new JsonataExpression(text, jsonata(text));
+  }
+
+  /** The syntax tree, for the loader's analysis of what the expression reads. */
+  syntaxTree(): unknown {
+    return this.compiled.ast();
   }
 
   /**

@@ -6,9 +6,7 @@ import { resolve } from 'node:path';
 import { ConfigurationLoader } from '../config/configuration.loader';
 import { formatProblem } from '../config/configuration.report';
 import { SourceAdapterRegistry } from '../config/source-adapter.registry';
-import { EndpointExecutor } from '../execution/endpoint.executor';
-import { ExecutionPlanError } from '../execution/execution.plan';
-import { qualifiedName, type ConfigurationProblem, type EndpointDefinition } from '../model';
+import { qualifiedName, type ConfigurationProblem, type CompiledEndpoint } from '../model';
 import { CONFIG_DIR, CONFIG_WATCH, CONFIG_WATCH_DEBOUNCE_MS } from './engine.config';
 import { LiveConfiguration } from './live-configuration';
 
@@ -58,7 +56,6 @@ export class ConfigurationState implements OnApplicationBootstrap, OnApplication
     private readonly config: ConfigService,
     private readonly loader: ConfigurationLoader,
     private readonly registry: SourceAdapterRegistry,
-    private readonly executor: EndpointExecutor,
   ) {
     this.directory = resolve(config.getOrThrow<string>(CONFIG_DIR));
   }
@@ -87,7 +84,12 @@ export class ConfigurationState implements OnApplicationBootstrap, OnApplication
       version: snapshot.version,
       loadedAt: snapshot.loadedAt,
       directory: snapshot.directory,
-      endpoints: snapshot.endpoints.map(({ domain, name, method, path }) => ({ domain, name, method, path })),
+      endpoints: snapshot.endpoints.map(({ definition: { domain, name, method, path } }) => ({
+        domain,
+        name,
+        method,
+        path,
+      })),
       ...(this.lastError ? { lastError: this.lastError } : {}),
     };
   }
@@ -115,7 +117,6 @@ export class ConfigurationState implements OnApplicationBootstrap, OnApplication
     const all = [...problems, ...(snapshot ? reservedRouteProblems(snapshot.endpoints) : [])].map(
       formatProblem,
     );
-    if (snapshot && all.length === 0) all.push(...this.planned(snapshot.endpoints));
     if (!snapshot || all.length > 0) {
       this.lastError = { at: new Date().toISOString(), problems: all };
       this.logger.error(
@@ -131,17 +132,6 @@ export class ConfigurationState implements OnApplicationBootstrap, OnApplication
     return { applied: true, version: snapshot.version, problems: [] };
   }
 
-  /** Plans the endpoints before they serve; what cannot be planned refuses the configuration. */
-  private planned(endpoints: readonly EndpointDefinition[]): string[] {
-    try {
-      this.executor.prepare(endpoints);
-      return [];
-    } catch (error) {
-      if (error instanceof ExecutionPlanError) return [error.message];
-      throw error;
-    }
-  }
-
   private watch(): void {
     const delay = this.config.getOrThrow<number>(CONFIG_WATCH_DEBOUNCE_MS);
     this.watcher = watch(this.directory, { ignoreInitial: true });
@@ -155,8 +145,9 @@ export class ConfigurationState implements OnApplicationBootstrap, OnApplication
   }
 }
 
-function reservedRouteProblems(endpoints: readonly EndpointDefinition[]): ConfigurationProblem[] {
+function reservedRouteProblems(endpoints: readonly CompiledEndpoint[]): ConfigurationProblem[] {
   return endpoints
+    .map(({ definition }) => definition)
     .filter(({ path }) =>
       RESERVED_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)),
     )

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { qualifiedName, type EndpointDefinition } from '../model';
 import { ConfigurationState } from './configuration.state';
-import { requestSchemaOf } from './live-configuration';
+import { requestSchemaOf } from '../config/endpoint.compiler';
 import { CONFIG_VERSION_HEADER, DEGRADED_SOURCES_HEADER, EXECUTION_ID_HEADER } from './execution.recorder';
 import { TRACE_QUERY } from './execution.response';
 
@@ -38,7 +38,7 @@ export class EndpointDocumentation {
 
   extend(document: OpenAPIObject): OpenAPIObject {
     const paths = { ...document.paths };
-    for (const endpoint of this.state.current.snapshot.endpoints) {
+    for (const { definition: endpoint } of this.state.current.snapshot.endpoints) {
       const path = endpoint.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}');
       paths[path] = { ...paths[path], [endpoint.method.toLowerCase()]: operationOf(endpoint) };
     }

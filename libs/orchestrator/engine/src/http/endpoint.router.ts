@@ -28,10 +28,10 @@ export class EndpointRouter implements NestMiddleware {
     // Mounted on every path, this middleware sees `req.path` relative to its mount point.
     const route = live.match(req.method, new URL(req.originalUrl, 'http://orchestrator').pathname);
     if (!route) return next();
-    noteRouteTemplate(req, route.endpoint.path);
+    const { endpoint } = route;
+    noteRouteTemplate(req, endpoint.definition.path);
     const withTrace = traceRequested(req, live.snapshot.settings);
     const { params, formRest } = await this.binding.bind(req, res, route);
-    const { endpoint } = route;
     const cancel = new AbortController();
     const abandon = () => {
       if (!res.writableFinished) cancel.abort();
@@ -39,7 +39,7 @@ export class EndpointRouter implements NestMiddleware {
     res.once('close', abandon);
     try {
       const options = {
-        name: qualifiedName(endpoint),
+        name: qualifiedName(endpoint.definition),
         snapshot: live.snapshot,
         requestId: requestIdOf(req),
         signal: cancel.signal,

@@ -9,11 +9,13 @@ import {
   type ConfigurationSections,
 } from '@libs/core/sources';
 import { startService, type RunningService } from '@libs/core/testing';
+import Ajv from 'ajv';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { from, map, throwError, timer } from 'rxjs';
 import { ConfigurationDirectories, lines } from '../config/configuration.test-harness';
+import { JsonataExpression } from '../execution/jsonata.expression';
 import { executionTrackingEnvironment } from '../tracking/execution-tracking.config';
 import { engineEnvironment } from './engine.config';
 import { EngineModule } from './engine.module';
@@ -229,6 +231,22 @@ describe('EngineModule over HTTP', () => {
         { name: 'extra', status: 'ok', params: { id: 7, fail: false } },
       ],
     });
+  });
+
+  it('serves from what the loader compiled: no request compiles a validator or parses an expression', async () => {
+    const compiles = jest.spyOn(Ajv.prototype, 'compile');
+    const parses = jest.spyOn(JsonataExpression, 'parse');
+    try {
+      expect((await get('/items/3')).status).toBe(200);
+      expect((await get('/items/0')).status).toBe(400);
+      // Its source has a `when`, evaluated from the plan.
+      expect(await (await get('/lookup/items/4?note=keep')).json()).toEqual({ id: '4', domain: 'lookup' });
+      expect(compiles).not.toHaveBeenCalled();
+      expect(parses).not.toHaveBeenCalled();
+    } finally {
+      compiles.mockRestore();
+      parses.mockRestore();
+    }
   });
 
   describe('an endpoint without a request block', () => {

@@ -14,6 +14,7 @@ import { EndpointExecutionError } from '../execution/execution.error';
 import {
   FakeAdapter,
   answerAfter,
+  compiled,
   endpoint,
   failAfter,
   source,
@@ -48,19 +49,25 @@ class ScriptedAdapter extends FakeAdapter {
   }
 }
 
-const getItem = endpoint(
-  [
-    source('item', { params: { id: '$request.id' } }),
-    source('extra', { params: { id: '$item.id' }, optional: true, default: null }),
-  ],
-  { domain: 'shop', name: 'get_item', responseMapping: { id: '$item.id', extra: '$extra' } },
+const getItem = compiled(
+  endpoint(
+    [
+      source('item', { params: { id: '$request.id' } }),
+      source('extra', { params: { id: '$item.id' }, optional: true, default: null }),
+    ],
+    { domain: 'shop', name: 'get_item', responseMapping: { id: '$item.id', extra: '$extra' } },
+  ),
 );
-const getItemStrictly = endpoint([source('item', { params: { id: '$request.id' } }), source('extra')], {
-  domain: 'shop',
-  name: 'get_item_strictly',
-  responseMapping: { id: '$item.id' },
-});
-const waitForIt = endpoint([source('slow')], { domain: 'shop', name: 'wait', primarySource: 'slow' });
+const getItemStrictly = compiled(
+  endpoint([source('item', { params: { id: '$request.id' } }), source('extra')], {
+    domain: 'shop',
+    name: 'get_item_strictly',
+    responseMapping: { id: '$item.id' },
+  }),
+);
+const waitForIt = compiled(
+  endpoint([source('slow')], { domain: 'shop', name: 'wait', primarySource: 'slow' }),
+);
 
 const snapshot: ConfigurationSnapshot = {
   version: 'v-recorder',

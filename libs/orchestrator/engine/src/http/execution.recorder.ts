@@ -13,8 +13,8 @@ import {
 } from '../execution/endpoint.executor';
 import {
   qualifiedName,
+  type CompiledEndpoint,
   type ConfigurationSnapshot,
-  type EndpointDefinition,
   type ExecutionRecord,
   type ExecutionStatus,
   type SourceTrace,
@@ -87,8 +87,8 @@ export class ExecutionRecording {
    * Runs the YAML endpoint under this execution's context (`EndpointExecutor.execute`); what
    * its sources did joins the record, whether it answers or fails.
    */
-  execute(endpoint: EndpointDefinition, request: ExecutionRequest): Observable<ExecutionOutcome> {
-    const ran = qualifiedName(endpoint);
+  execute(endpoint: CompiledEndpoint, request: ExecutionRequest): Observable<ExecutionOutcome> {
+    const ran = qualifiedName(endpoint.definition);
     return this.executor.execute(endpoint, request, this.context, this.registry.adapters).pipe(
       tap({
         next: (outcome) => this.add(ran, outcome),

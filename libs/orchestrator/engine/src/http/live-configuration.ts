@@ -1,76 +1,39 @@
-import { createAjv } from '@libs/core/config';
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { match, type MatchFunction } from 'path-to-regexp';
-import type { ConfigurationSnapshot, EndpointDefinition, RequestParameter } from '../model';
+import type { ErrorObject } from 'ajv';
+import { qualifiedName, type CompiledEndpoint, type ConfigurationSnapshot } from '../model';
 
 export interface RouteMatch {
-  endpoint: EndpointDefinition;
+  endpoint: CompiledEndpoint;
   pathParams: Record<string, string>;
-  validate: ValidateFunction;
-}
-
-interface CompiledRoute {
-  endpoint: EndpointDefinition;
-  match: MatchFunction<Record<string, string>>;
-  validate: ValidateFunction;
-}
-
-const JSON_TYPES: Record<RequestParameter['type'], string | undefined> = {
-  string: 'string',
-  integer: 'integer',
-  number: 'number',
-  boolean: 'boolean',
-  object: 'object',
-  array: 'array',
-  // A file part is not JSON: the multipart reader checks it.
-  file: undefined,
-};
-
-/** The JSON Schema of an endpoint's request: one property per declared parameter. */
-export function requestSchemaOf(endpoint: EndpointDefinition): Record<string, unknown> {
-  const parameters = endpoint.request.filter((parameter) => parameter.type !== 'file');
-  return {
-    type: 'object',
-    properties: Object.fromEntries(
-      parameters.map((parameter) => [
-        parameter.name,
-        { type: JSON_TYPES[parameter.type], ...(parameter.schema ?? {}) },
-      ]),
-    ),
-    required: parameters.filter((parameter) => parameter.required).map((parameter) => parameter.name),
-  };
 }
 
 /**
- * A configuration ready to serve: the snapshot with its routes and request validators compiled
- * once. A reload builds a new one and swaps it in whole; a request keeps the one it matched.
+ * A configuration ready to serve: the snapshot, whose endpoints the loader compiled, indexed by
+ * method and by qualified name. A reload builds a new one and swaps it in whole; a request keeps
+ * the one it matched.
  */
 export class LiveConfiguration {
-  private readonly routes: CompiledRoute[];
+  private readonly byMethod = new Map<string, CompiledEndpoint[]>();
+  private readonly byName: ReadonlyMap<string, CompiledEndpoint>;
 
   constructor(readonly snapshot: ConfigurationSnapshot) {
-    // Not a check of a format but the adaptation of a request to its endpoint's: path, query and
-    // header values arrive as text and are coerced to their declared types, absent ones take
-    // their defaults. The schemas were compiled strictly at load (endpoint.reader).
-    const ajv = createAjv({ coerceTypes: true, useDefaults: true, strict: false });
-    this.routes = snapshot.endpoints.map((endpoint) => ({
-      endpoint,
-      match: match<Record<string, string>>(endpoint.path, { decode: decodeURIComponent }),
-      validate: ajv.compile(requestSchemaOf(endpoint)),
-    }));
+    for (const endpoint of snapshot.endpoints) {
+      const { method } = endpoint.definition;
+      this.byMethod.set(method, [...(this.byMethod.get(method) ?? []), endpoint]);
+    }
+    this.byName = new Map(
+      snapshot.endpoints.map((endpoint) => [qualifiedName(endpoint.definition), endpoint]),
+    );
   }
 
-  /** An endpoint by domain and name, with its request validator, as a composite written in code calls it. */
-  endpoint(domain: string, name: string): Omit<RouteMatch, 'pathParams'> | undefined {
-    const route = this.routes.find(({ endpoint }) => endpoint.domain === domain && endpoint.name === name);
-    return route && { endpoint: route.endpoint, validate: route.validate };
+  /** An endpoint by domain and name, as a composite written in code calls it. */
+  endpoint(domain: string, name: string): CompiledEndpoint | undefined {
+    return this.byName.get(qualifiedName({ domain, name }));
   }
 
   match(method: string, path: string): RouteMatch | undefined {
-    for (const route of this.routes) {
-      if (route.endpoint.method !== method) continue;
-      const found = route.match(path);
-      if (found) return { endpoint: route.endpoint, pathParams: found.params, validate: route.validate };
+    for (const endpoint of this.byMethod.get(method) ?? []) {
+      const pathParams = endpoint.matchPath(path);
+      if (pathParams) return { endpoint, pathParams };
     }
     return undefined;
   }

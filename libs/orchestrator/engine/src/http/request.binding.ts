@@ -39,7 +39,7 @@ export class RequestBinding {
   async bind(
     req: Request,
     res: Response,
-    { endpoint, pathParams, validate }: RouteMatch,
+    { endpoint: { definition: endpoint, validateRequest: validate }, pathParams }: RouteMatch,
   ): Promise<BoundRequest> {
     const input: Record<string, unknown> = {};
     const files = endpoint.request.filter((parameter) => parameter.type === 'file');
