@@ -54,14 +54,7 @@ export function readPath(value: unknown, path: readonly (string | number)[]): un
   return current;
 }
 
-/**
- * A declared value with its references replaced from `scope` (request, source results, the
- * current `foreach` item). A missing value is `undefined` for a whole reference and empty text
- * inside a string.
- */
-export function resolveReferences(value: unknown, scope: Readonly<Record<string, unknown>>): unknown {
-  return resolve(value, scope, [], () => undefined);
-}
+type Scope = Readonly<Record<string, unknown>>;
 
 /** A reference of a response mapping that found no value, and where in the mapping it is. */
 export interface MissingValue {
@@ -70,51 +63,94 @@ export interface MissingValue {
   reference: Reference;
 }
 
+/** `onMissing` answers what stands for a whole reference without a value. */
+type OnMissing = (reference: Reference, at: (string | number)[]) => unknown;
+type Resolve = (scope: Scope, onMissing: OnMissing) => unknown;
+
 /**
- * A response mapping with its references replaced from `scope`, as `resolveReferences` does,
- * except that a whole reference that finds no value is `null` (a key never vanishes from the
- * answer), and every reference that found none is listed.
+ * A declared value (a source's params, a response mapping) with its references found once, when
+ * its endpoint is compiled: resolving it against a scope reads the values and parses nothing.
  */
-export function resolveMapping(
-  template: unknown,
-  scope: Readonly<Record<string, unknown>>,
-): { value: unknown; missing: MissingValue[] } {
-  const missing: MissingValue[] = [];
-  const value = resolve(template, scope, [], (reference, at) => {
-    missing.push({ at, reference });
-    return null;
-  });
-  return { value, missing };
+export class Template {
+  private readonly run: Resolve;
+
+  constructor(value: unknown) {
+    this.run = compile(value, []);
+  }
+
+  /**
+   * The value with its references replaced from `scope` (request, source results, the current
+   * `foreach` item). A missing value is `undefined` for a whole reference and empty text inside
+   * a string.
+   */
+  resolve(scope: Scope): unknown {
+    return this.run(scope, () => undefined);
+  }
+
+  /**
+   * As `resolve`, for a response mapping: a whole reference that finds no value is `null` (a
+   * key never vanishes from the answer), and every reference that found none is listed.
+   */
+  resolveMapping(scope: Scope): { value: unknown; missing: MissingValue[] } {
+    const missing: MissingValue[] = [];
+    const value = this.run(scope, (reference, at) => {
+      missing.push({ at, reference });
+      return null;
+    });
+    return { value, missing };
+  }
 }
 
-/** `onMissing` answers what stands for a whole reference without a value. */
-function resolve(
-  value: unknown,
-  scope: Readonly<Record<string, unknown>>,
-  at: (string | number)[],
-  onMissing: (reference: Reference, at: (string | number)[]) => unknown,
-): unknown {
-  if (typeof value === 'string') {
-    const whole = wholeReference(value);
-    if (whole) {
+/** `value` with its references replaced from `scope`, as `Template.resolve` does. */
+export function resolveReferences(value: unknown, scope: Scope): unknown {
+  return new Template(value).resolve(scope);
+}
+
+/** A response mapping resolved against `scope`, as `Template.resolveMapping` does. */
+export function resolveMapping(template: unknown, scope: Scope): { value: unknown; missing: MissingValue[] } {
+  return new Template(template).resolveMapping(scope);
+}
+
+function compile(value: unknown, at: (string | number)[]): Resolve {
+  if (typeof value === 'string') return compileText(value, at);
+  if (Array.isArray(value)) {
+    const items = value.map((item, index) => compile(item, [...at, index]));
+    return (scope, onMissing) => items.map((item) => item(scope, onMissing));
+  }
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).map(([key, item]) => [key, compile(item, [...at, key])] as const);
+    return (scope, onMissing) =>
+      Object.fromEntries(entries.map(([key, item]) => [key, item(scope, onMissing)]));
+  }
+  return () => value;
+}
+
+function compileText(text: string, at: (string | number)[]): Resolve {
+  const whole = wholeReference(text);
+  if (whole) {
+    return (scope, onMissing) => {
       const found = readPath(scope[whole.root], whole.path);
       return found === undefined ? onMissing(whole, at) : found;
-    }
-    return value.replace(EMBEDDED, (text, root: string, segments: string) => {
-      const reference = toReference(text, root, segments);
-      const found = readPath(scope[root], reference.path);
-      if (found === undefined) onMissing(reference, at);
-      return textOf(found);
-    });
+    };
   }
-  if (Array.isArray(value))
-    return value.map((item, index) => resolve(item, scope, [...at, index], onMissing));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, resolve(item, scope, [...at, key], onMissing)]),
-    );
+  // Literal text and embedded references, in order.
+  const parts: (string | Reference)[] = [];
+  let end = 0;
+  for (const match of text.matchAll(EMBEDDED)) {
+    parts.push(text.slice(end, match.index), toReference(match[0], match[1], match[2]));
+    end = match.index + match[0].length;
   }
-  return value;
+  if (parts.length === 0) return () => text;
+  parts.push(text.slice(end));
+  return (scope, onMissing) =>
+    parts
+      .map((part) => {
+        if (typeof part === 'string') return part;
+        const found = readPath(scope[part.root], part.path);
+        if (found === undefined) onMissing(part, at);
+        return textOf(found);
+      })
+      .join('');
 }
 
 const textOf = (value: unknown): string =>

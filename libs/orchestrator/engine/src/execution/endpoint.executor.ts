@@ -4,7 +4,7 @@ import { sourceCalls } from '@libs/core/metrics';
 import type { SourceAdapter, SourceCallContext } from '@libs/core/sources';
 import { Observable, catchError, defer, forkJoin, map, of, shareReplay, switchMap, throwError } from 'rxjs';
 import { qualifiedName, type CompiledEndpoint, type ExecutionStatus, type SourceTrace } from '../model';
-import { resolveMapping, type MissingValue } from '../references';
+import type { MissingValue } from '../references';
 import { EndpointExecutionError } from './execution.error';
 import type { ExecutionPlan } from './execution.plan';
 import { SourceExecution } from './source.execution';
@@ -136,16 +136,16 @@ export class EndpointExecutor {
    * missing value is null, and a warning when its source answered); then the endpoint's transform.
    */
   private respond(
-    { endpoint, transform }: ExecutionPlan,
+    { endpoint, responseMapping, transform }: ExecutionPlan,
     scope: Scope,
     answered: (source: string) => boolean,
   ): Observable<{ body: unknown; warnings: string[] }> {
-    const { responseMapping, primarySource } = endpoint;
+    const { primarySource } = endpoint;
     const { request: _request, ...results } = scope;
     let body: unknown;
     let warnings: string[] = [];
-    if (responseMapping !== null && responseMapping !== undefined) {
-      const mapped = resolveMapping(responseMapping, scope);
+    if (responseMapping) {
+      const mapped = responseMapping.resolveMapping(scope);
       body = mapped.value;
       warnings = mapped.missing.filter(({ reference }) => answered(reference.root)).map(describeMissing);
     } else {

@@ -46,4 +46,31 @@ describe('planExecution', () => {
     expect(plan.sources[1].when).toBe(when);
     expect(plan.transform).toBe(response);
   });
+
+  it('finds the references of params, foreach items and the response mapping once, to resolve per request', () => {
+    const plan = planExecution(
+      endpoint(
+        [
+          source('lines', {
+            params: { order: '$order.id', label: 'order ${order.id} of ${request.customer}' },
+            foreach: { items: '$request.orders', as: 'order', concurrency: 2 },
+          }),
+        ],
+        { responseMapping: { count: '$lines[1]', missing: '$lines[5]' } },
+      ),
+      noExpressions(1),
+    );
+    const [lines] = plan.sources;
+    const scope = { request: { customer: 'c-1', orders: [{ id: 1 }, { id: 2 }] }, lines: ['a', 'b'] };
+
+    expect(lines.foreachItems?.resolve(scope)).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(lines.params.resolve({ ...scope, order: { id: 2 } })).toEqual({
+      order: 2,
+      label: 'order 2 of c-1',
+    });
+    expect(plan.responseMapping?.resolveMapping(scope)).toEqual({
+      value: { count: 'b', missing: null },
+      missing: [{ at: ['missing'], reference: { root: 'lines', path: [5], text: '$lines[5]' } }],
+    });
+  });
 });

@@ -1,4 +1,5 @@
 import type { EndpointDefinition, SourceDefinition } from '../model';
+import { Template } from '../references';
 import type { JsonataExpression } from './jsonata.expression';
 
 /** An expression of a declaration, parsed (what the loader learnt of it besides may come with it). */
@@ -26,6 +27,9 @@ export interface PlannedSource {
   definition: SourceDefinition;
   /** The sources whose results this one needs before it starts (its own inputs, no more). */
   dependsOn: readonly string[];
+  /** Its `params`, and its `foreach` items, with their references found. */
+  params: Template;
+  foreachItems?: Template;
   when?: JsonataExpression;
   transform?: JsonataExpression;
 }
@@ -38,6 +42,8 @@ export interface PlannedSource {
 export interface ExecutionPlan {
   endpoint: EndpointDefinition;
   sources: readonly PlannedSource[];
+  /** The endpoint's `response_mapping` with its references found; none returns the primary source's result. */
+  responseMapping?: Template;
   /** The endpoint's own `transform`, applied to the mapped response. */
   transform?: JsonataExpression;
 }
@@ -45,7 +51,8 @@ export interface ExecutionPlan {
 /**
  * Plans an endpoint that loaded: its `dependsOn` name only its own sources and form no cycle,
  * which the configuration loader checked (`endpoint.reader`), and its expressions are the ones
- * the loader parsed. Nothing is checked or parsed again here.
+ * the loader parsed. Nothing is checked or parsed again here; the references of its params and
+ * response mapping are found here, once.
  */
 export function planExecution(endpoint: EndpointDefinition, expressions: EndpointExpressions): ExecutionPlan {
   const byName = new Map(endpoint.sources.map((source, index) => [source.name, index]));
@@ -60,10 +67,19 @@ export function planExecution(endpoint: EndpointDefinition, expressions: Endpoin
     ordered.push({
       definition,
       dependsOn: definition.dependsOn,
+      params: new Template(definition.params),
+      foreachItems: definition.foreach && new Template(definition.foreach.items),
       when: when?.expression,
       transform: transform?.expression,
     });
   };
   endpoint.sources.forEach((_, index) => visit(index));
-  return { endpoint, sources: ordered, transform: expressions.transform?.expression };
+  const { responseMapping } = endpoint;
+  return {
+    endpoint,
+    sources: ordered,
+    responseMapping:
+      responseMapping === null || responseMapping === undefined ? undefined : new Template(responseMapping),
+    transform: expressions.transform?.expression,
+  };
 }

@@ -22,7 +22,6 @@ import {
   toArray,
 } from 'rxjs';
 import type { SourceStatus, SourceTrace } from '../model';
-import { resolveReferences } from '../references';
 import type { PlannedSource } from './execution.plan';
 import { redactParams } from './params.redaction';
 import { SourceResultCache, cacheKeyOf } from './source-result.cache';
@@ -190,15 +189,15 @@ export class SourceExecution {
   }
 
   private fetch(scope: Scope): Observable<unknown> {
-    const { definition } = this.planned;
+    const { definition, params: template, foreachItems } = this.planned;
     const { foreach } = definition;
     const { sensitive } = this.environment;
-    if (!foreach) {
-      const params = resolveReferences(definition.params, scope) as Record<string, unknown>;
+    if (!foreach || !foreachItems) {
+      const params = template.resolve(scope) as Record<string, unknown>;
       this.params = redactParams(params, definition.params, sensitive);
       return this.call(params);
     }
-    const items = resolveReferences(foreach.items, scope) ?? [];
+    const items = foreachItems.resolve(scope) ?? [];
     if (!Array.isArray(items)) {
       return throwError(
         () =>
@@ -210,8 +209,7 @@ export class SourceExecution {
       );
     }
     const calls = items.map(
-      (item) =>
-        resolveReferences(definition.params, { ...scope, [foreach.as]: item }) as Record<string, unknown>,
+      (item) => template.resolve({ ...scope, [foreach.as]: item }) as Record<string, unknown>,
     );
     this.params = { foreach: calls.map((params) => redactParams(params, definition.params, sensitive)) };
     const { adapter } = this.environment;
