@@ -1,3 +1,4 @@
+import './tracing';
 import { catalogDocumentation } from '@libs/demo/catalog';
 import { bootstrapService } from '@libs/core/http';
 import { AppModule } from './app.module';

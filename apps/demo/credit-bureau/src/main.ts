@@ -1,3 +1,4 @@
+import './tracing';
 import { creditBureauDocumentation } from '@libs/demo/credit-bureau';
 import { bootstrapService } from '@libs/core/http';
 import { AppModule } from './app.module';

@@ -1,3 +1,4 @@
+import './tracing';
 import { bootstrapOrchestrator } from '@libs/orchestrator/server';
 
 void bootstrapOrchestrator();

@@ -1,3 +1,4 @@
+import './tracing';
 import { bootstrapService } from '@libs/core/http';
 import { AppModule } from './app.module';
 import { FEATURE_SERVER_PORT } from './environment';

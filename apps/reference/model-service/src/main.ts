@@ -1,3 +1,4 @@
+import './tracing';
 import { bootstrapService } from '@libs/core/http';
 import { isInferenceRequest } from '@libs/reference/model-serving';
 import { AppModule } from './app.module';

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { pino, stdTimeFunctions, type DestinationStream, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { TraceExport, traceFields, tracingStarted } from '@libs/core/tracing';
 import { REQUEST_ID_HEADER, resolveRequestId } from './request-id';
 import { routeTemplateOf } from './route-template';
 import { maskQuery, sensitiveQueryParameters } from './sensitive-query';
@@ -16,9 +17,9 @@ export const ACCESS_LOG = Symbol('ACCESS_LOG');
 
 /**
  * Structured JSON logs (pino) for a service: one line per request with method, route, status
- * and latency, and the request id on every line logged while the request runs. The request id
- * is resolved here, once, and echoed in the response. Logs go to stdout unless a
- * `destination` is given (tests read them from one).
+ * and latency, and the request id on every line logged while the request runs, with the trace
+ * and span ids when the service is traced. The request id is resolved here, once, and echoed in
+ * the response. Logs go to stdout unless a `destination` is given (tests read them from one).
  *
  * The access log is a plain middleware (`ACCESS_LOG`) that `configureService` mounts before
  * anything else, so that a request refused by a body parser or a target check still has its
@@ -39,6 +40,8 @@ export function loggingModule(service: string, destination?: DestinationStream):
   return {
     module: LoggingModule,
     global: true,
+    // The telemetry of a service: its spans still buffered are exported as it stops.
+    providers: [TraceExport],
     imports: [
       accessLogModule,
       LoggerModule.forRootAsync({
@@ -75,6 +78,8 @@ function accessLog(
       level: config.get<string>('LOG_LEVEL', 'info'),
       base: { service },
       timestamp: stdTimeFunctions.isoTime,
+      // Only a traced service pays for looking the active span up, on every line.
+      ...(tracingStarted() ? { mixin: traceFields } : {}),
     },
     destination ?? process.stdout,
   );

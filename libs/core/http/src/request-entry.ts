@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
+import { TRACE_RESPONSE_HEADER } from '@libs/core/tracing';
 import { ACCESS_LOG, type AccessLogMiddleware } from './logging.module';
 import { nestsDeeperThan } from './json-depth';
 import { REQUEST_ID_HEADER } from './request-id';
@@ -100,7 +101,13 @@ function corsOptions(origins: string) {
     .filter(Boolean);
   return {
     origin: listed.length === 0 ? false : listed.includes('*') ? true : listed,
-    exposedHeaders: ['X-Request-ID', 'X-Execution-Id', 'X-Degraded-Sources', 'X-Config-Version'],
+    exposedHeaders: [
+      'X-Request-ID',
+      'X-Execution-Id',
+      'X-Degraded-Sources',
+      'X-Config-Version',
+      TRACE_RESPONSE_HEADER,
+    ],
     maxAge: 600,
   };
 }

@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../../jest.preset.js'),
+  displayName: 'core-tracing',
+  coverageDirectory: '../../../coverage/libs/core/tracing',
+};
