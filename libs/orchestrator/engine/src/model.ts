@@ -185,4 +185,6 @@ export interface ExecutionRecord {
   sources: SourceTrace[];
   /** Mapped fields that found no value in a source that answered (null in the response). */
   warnings: string[];
+  /** The trace the execution ran in (`traceresponse`), when the orchestrator is traced. */
+  traceId?: string;
 }

@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { DownstreamError } from '@libs/core/http';
 import { sourceCalls } from '@libs/core/metrics';
 import type { SourceAdapter, SourceCallContext } from '@libs/core/sources';
+import { currentTraceParent } from '@libs/core/tracing';
 import { Observable, catchError, defer, forkJoin, map, of, shareReplay, switchMap, throwError } from 'rxjs';
 import { qualifiedName, type CompiledEndpoint, type ExecutionStatus, type SourceTrace } from '../model';
 import type { MissingValue } from '../references';
 import { EndpointExecutionError } from './execution.error';
 import type { ExecutionPlan } from './execution.plan';
-import { SourceExecution } from './source.execution';
+import { SourceExecution, type SourceEnvironment } from './source.execution';
 import { SourceResultCache } from './source-result.cache';
 
 export interface ExecutionRequest {
@@ -68,15 +69,24 @@ export class EndpointExecutor {
   ): Observable<ExecutionOutcome> {
     const { endpoint } = plan;
     return defer(() => {
+      // Subscribed in the request's context: every source's span hangs under its server span,
+      // whenever the source starts.
+      const traceParent = currentTraceParent();
+      const endpointName = qualifiedName(endpoint);
       const executions = new Map(
         plan.sources.map((planned) => {
           const { name, type } = planned.definition;
           const adapter = adapters.get(type);
           if (!adapter)
-            throw new Error(
-              `no adapter is registered for type ${type} (source ${name} of ${qualifiedName(endpoint)})`,
-            );
-          const environment = { adapter, context, cache: this.cache, sensitive: endpoint.sensitive };
+            throw new Error(`no adapter is registered for type ${type} (source ${name} of ${endpointName})`);
+          const environment: SourceEnvironment = {
+            adapter,
+            context,
+            cache: this.cache,
+            sensitive: endpoint.sensitive,
+            endpoint: endpointName,
+            traceParent,
+          };
           return [name, new SourceExecution(planned, environment)] as const;
         }),
       );

@@ -2,6 +2,7 @@ import { DownstreamError } from '@libs/core/http';
 import type { SourceCallObservation } from '@libs/core/metrics';
 import { toDownstreamError } from '@libs/core/resilience';
 import type { SourceAdapter, SourceCall, SourceCallContext } from '@libs/core/sources';
+import { TracedWork, type TraceParent } from '@libs/core/tracing';
 import {
   Observable,
   catchError,
@@ -32,6 +33,10 @@ export interface SourceEnvironment {
   cache: SourceResultCache;
   /** The endpoint's sensitive request fields, redacted in the trace. */
   sensitive: readonly string[];
+  /** The endpoint's qualified name, `<domain>.<name>`. */
+  endpoint: string;
+  /** The request's trace, which each source's span joins; undefined while tracing is off. */
+  traceParent?: TraceParent;
 }
 
 type Scope = Readonly<Record<string, unknown>>;
@@ -48,10 +53,22 @@ function sourceFailure(source: string, error: unknown): DownstreamError {
   return failure.source === source ? failure : failure.restated({ source });
 }
 
+/** What a source's span says of it (OpenTelemetry attributes of the orchestrator's own). */
+const SPAN_ATTRIBUTES = {
+  endpoint: 'orchestrator.endpoint',
+  source: 'orchestrator.source.name',
+  type: 'orchestrator.source.type',
+  operation: 'orchestrator.source.operation',
+  outcome: 'orchestrator.source.outcome',
+  attempts: 'orchestrator.source.attempts',
+  attempt: 'orchestrator.source.attempt',
+} as const;
+
 /**
  * One source during one execution: decides whether it runs, calls its adapter (per item for
  * `foreach`) under its timeout, retries, cache and the request's deadline, transforms the
- * result, and keeps its trace.
+ * result, and keeps its trace. When the request is traced, the source is a span of its own
+ * (with an event per attempt), parent of its adapter's calls.
  */
 export class SourceExecution {
   private startedAt?: Date;
@@ -62,6 +79,7 @@ export class SourceExecution {
   private calls = 0;
   private cacheHits = 0;
   private details?: Record<string, unknown>;
+  private span?: TracedWork;
 
   constructor(
     private readonly planned: PlannedSource,
@@ -86,6 +104,7 @@ export class SourceExecution {
     return defer(() => {
       this.startedAt = new Date();
       this.startedTick = performance.now();
+      this.span = this.beginSpan();
       const runs = when ? this.expression(when.evaluate(undefined, scope), 'when') : of(true);
       return runs.pipe(
         switchMap((condition) => {
@@ -109,8 +128,43 @@ export class SourceExecution {
           this.settle('failed', failure);
           return throwError(() => failure);
         }),
+        // Whether it settled, failed or was abandoned half-way.
+        finalize(() => this.endSpan()),
       );
     });
+  }
+
+  private beginSpan(): TracedWork | undefined {
+    const { name, type, operation } = this.planned.definition;
+    const { endpoint, traceParent } = this.environment;
+    return TracedWork.begin(
+      `source ${name}`,
+      {
+        [SPAN_ATTRIBUTES.endpoint]: endpoint,
+        [SPAN_ATTRIBUTES.source]: name,
+        [SPAN_ATTRIBUTES.type]: type,
+        ...(operation !== undefined && { [SPAN_ATTRIBUTES.operation]: operation }),
+      },
+      traceParent,
+    );
+  }
+
+  private endSpan(): void {
+    if (!this.span) return;
+    const { status, attempts, cacheHit, error } = this.trace();
+    this.span.end(
+      {
+        [SPAN_ATTRIBUTES.outcome]: cacheHit && status === 'ok' ? 'cache_hit' : status,
+        [SPAN_ATTRIBUTES.attempts]: attempts,
+      },
+      error?.message,
+    );
+  }
+
+  /** Counts an attempt, an event of the source's span. */
+  private countAttempt(): void {
+    this.attempts += 1;
+    this.span?.event('attempt', { [SPAN_ATTRIBUTES.attempt]: this.attempts });
   }
 
   /**
@@ -301,6 +355,16 @@ export class SourceExecution {
   }
 
   /**
+   * The adapter's call, made as part of the source's span (its HTTP requests are the span's
+   * children), however late it is subscribed (after a retry's backoff, for one).
+   */
+  private withinSpan(call: () => Observable<unknown>): Observable<unknown> {
+    const span = this.span;
+    if (!span) return call();
+    return new Observable((subscriber) => span.within(() => call().subscribe(subscriber)));
+  }
+
+  /**
    * One attempt, bounded by the source's timeout and the request's deadline. The adapter gets a
    * signal that fires when the request's does or when the attempt is abandoned (timed out, or
    * unsubscribed because the client went away or the execution failed).
@@ -319,22 +383,24 @@ export class SourceExecution {
       // abort event and a DOMException per call for nothing.
       let answered = false;
       // One attempt is one request, unless the adapter reports more (its client's own retries).
-      this.attempts += 1;
+      this.countAttempt();
       let requests = 0;
-      return invoke({
-        source: this.name,
-        type,
-        operation,
-        context: {
-          ...context,
-          signal: AbortSignal.any([context.signal, abandoned.signal]),
-          annotate: (details) => (this.details = { ...this.details, ...details }),
-          retriedByCaller: this.planned.definition.retry !== undefined,
-          onAttempt: () => {
-            if (requests++ > 0) this.attempts += 1;
+      const calling = () =>
+        invoke({
+          source: this.name,
+          type,
+          operation,
+          context: {
+            ...context,
+            signal: AbortSignal.any([context.signal, abandoned.signal]),
+            annotate: (details) => (this.details = { ...this.details, ...details }),
+            retriedByCaller: this.planned.definition.retry !== undefined,
+            onAttempt: () => {
+              if (requests++ > 0) this.countAttempt();
+            },
           },
-        },
-      }).pipe(
+        });
+      return this.withinSpan(calling).pipe(
         tap({ next: () => (answered = true), error: () => (answered = true) }),
         finalize(() => answered || abandoned.abort()),
       );

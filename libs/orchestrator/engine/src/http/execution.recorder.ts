@@ -1,6 +1,7 @@
 import { HttpException, Inject, Injectable } from '@nestjs/common';
 import { DownstreamError } from '@libs/core/http';
 import type { SourceCallContext } from '@libs/core/sources';
+import { activeTraceId } from '@libs/core/tracing';
 import type { ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { Observable, catchError, concatMap, defer, first, tap } from 'rxjs';
@@ -63,6 +64,8 @@ export class ExecutionRecording {
   readonly id = randomUUID();
   readonly context: SourceCallContext;
   private readonly startedAt = Date.now();
+  // Begun in the request it works for: the trace that request is part of, if it is traced.
+  private readonly traceId = activeTraceId();
   private readonly sources: SourceTrace[] = [];
   // Sets: the same source of the same endpoint, run several times, falls back once as far as the record goes.
   private readonly degraded = new Set<string>();
@@ -127,6 +130,7 @@ export class ExecutionRecording {
       degraded: [...this.degraded],
       sources: [...this.sources],
       warnings: [...this.warnings],
+      ...(this.traceId && { traceId: this.traceId }),
     };
   }
 

@@ -28,6 +28,8 @@ describe('GET /executions and /executions/:id', () => {
       status: 'degraded',
       error: { statusCode: 504, message: 'features did not answer in time' },
     });
+    // The first record has every field: it ran in a trace.
+    records[0].traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     Object.assign(records[1], { status: 'failed', statusCode: 504 });
     Object.assign(records[2], { endpoint: 'orders.list_orders' });
     Object.assign(records[3], { status: 'degraded', degraded: ['features'] });

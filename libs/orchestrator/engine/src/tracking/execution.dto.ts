@@ -176,6 +176,13 @@ export class ExecutionRecordDto implements ExecutionRecord {
     description: 'Mapped fields that found no value in a source that answered; they are null in the response',
   })
   warnings!: string[];
+
+  @ApiPropertyOptional({
+    example: '4bf92f3577b34da6a3ce929d0e0e4736',
+    description:
+      'The OpenTelemetry trace the execution ran in, as in the `traceresponse` header; absent when the orchestrator is not traced',
+  })
+  traceId?: string;
 }
 
 export class ExecutionListDto {
