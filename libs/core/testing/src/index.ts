@@ -7,3 +7,4 @@ export { LOCAL_POSTGRES, scratchPostgresDatabase, type ScratchDatabase } from '.
 export { WORKSPACE_ROOT } from './workspace-root';
 export { StandInService, type ReceivedRequest } from './stand-in-service';
 export { undocumentedVariables } from './env-example';
+export { OtlpTraceReceiver, SPAN_KIND, type ReceivedSpan } from './otlp-trace-receiver';
