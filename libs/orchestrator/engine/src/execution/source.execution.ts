@@ -10,6 +10,7 @@ import {
   defer,
   finalize,
   from,
+  identity,
   map,
   mergeMap,
   of,
@@ -104,7 +105,7 @@ export class SourceExecution {
     return defer(() => {
       this.startedAt = new Date();
       this.startedTick = performance.now();
-      this.span = this.beginSpan();
+      const span = (this.span = this.beginSpan());
       const runs = when ? this.expression(when.evaluate(undefined, scope), 'when') : of(true);
       return runs.pipe(
         switchMap((condition) => {
@@ -128,15 +129,16 @@ export class SourceExecution {
           this.settle('failed', failure);
           return throwError(() => failure);
         }),
-        // Whether it settled, failed or was abandoned half-way.
-        finalize(() => this.endSpan()),
+        // Whether it settled, failed or was abandoned half-way; untraced, nothing to end.
+        span ? finalize(() => this.endSpan(span)) : identity,
       );
     });
   }
 
   private beginSpan(): TracedWork | undefined {
-    const { name, type, operation } = this.planned.definition;
     const { endpoint, traceParent } = this.environment;
+    if (!traceParent) return undefined;
+    const { name, type, operation } = this.planned.definition;
     return TracedWork.begin(
       `source ${name}`,
       {
@@ -149,10 +151,9 @@ export class SourceExecution {
     );
   }
 
-  private endSpan(): void {
-    if (!this.span) return;
+  private endSpan(span: TracedWork): void {
     const { status, attempts, cacheHit, error } = this.trace();
-    this.span.end(
+    span.end(
       {
         [SPAN_ATTRIBUTES.outcome]: cacheHit && status === 'ok' ? 'cache_hit' : status,
         [SPAN_ATTRIBUTES.attempts]: attempts,
