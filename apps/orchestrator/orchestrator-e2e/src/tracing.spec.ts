@@ -192,6 +192,19 @@ describe('OpenTelemetry traces, from the orchestrator through every service it c
     }
   });
 
+  it('a request no route answers is named by its method alone, never by its path', async () => {
+    const caller = callerTrace();
+
+    const response = await fetch(`${orchestrator.url}/nowhere/cus-1001`, {
+      headers: { traceparent: traceparentOf(caller) },
+    });
+
+    expect(response.status).toBe(404);
+    const { server } = await orchestratorTrace(receiver, caller.traceId, []);
+    expect(server.name).toBe('GET');
+    expect(server.attributes['http.route']).toBeUndefined();
+  });
+
   it('a YAML composite: a span per source under the server span, each source’s calls under it, into each service', async () => {
     const caller = callerTrace();
 

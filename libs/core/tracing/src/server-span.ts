@@ -13,13 +13,21 @@ export function answerTraceResponse(span: Span, response: ServerResponse): void 
 }
 
 /**
+ * A route that matches any path (`/{*path}`: the mount of Nest's middleware, which a request no
+ * route answered last went through) says nothing of the request.
+ */
+const CATCH_ALL = /^\/?\{?\*\w*\}?$/;
+
+/**
  * A request that Express' router matched (a Nest controller's route) is named after its route
- * template, unless a middleware named it already (`nameRequestRoute`). Called for every span the
- * HTTP instrumentation ends, a call's client span included (which has no route).
+ * template, unless a middleware named it already (`nameRequestRoute`); one that no route
+ * answered (a 404) keeps its method alone. Called for every span the HTTP instrumentation ends,
+ * a call's client span included (which has no route).
  */
 export function nameByExpressRoute(span: Span, request: ClientRequest | IncomingMessage): void {
   const route = (request as { route?: { path?: unknown } }).route?.path;
-  if (typeof route !== 'string' || getRPCMetadata(context.active())?.route !== undefined) return;
+  if (typeof route !== 'string' || CATCH_ALL.test(route)) return;
+  if (getRPCMetadata(context.active())?.route !== undefined) return;
   span.setAttribute(ATTR_HTTP_ROUTE, route);
   span.updateName(`${(request as IncomingMessage).method ?? 'GET'} ${route}`);
 }
