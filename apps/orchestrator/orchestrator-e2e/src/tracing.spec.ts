@@ -8,6 +8,7 @@ import { RunningApp, startApp, stopApps } from './support/apps';
 import { AS_OF, seedDemoDatabase } from './support/customers';
 import { RECORD_HEADERS, startOrchestratorFor, type ExecutionRecord } from './support/engine';
 import { getJson, postJson } from './support/http';
+import { SPOKEN_PHRASE, speak } from './support/speech';
 
 /** A trace a caller (Kong's opentelemetry plugin, say) began: its id and the span that called. */
 const callerTrace = () => ({
@@ -100,6 +101,8 @@ describe('OpenTelemetry traces, from the orchestrator through every service it c
   let directory: string;
   let modelsDir: string;
   let textService: RunningApp;
+  let transcriptionService: RunningApp;
+  let speech: Buffer;
   let featureServer: RunningApp;
   let modelService: RunningApp;
   let creditBureau: RunningApp;
@@ -117,31 +120,41 @@ describe('OpenTelemetry traces, from the orchestrator through every service it c
     const databaseUrl = `sqlite:${join(directory, 'main.sqlite')}`;
     modelsDir = generateDemoModels();
     await seedDemoDatabase(databaseUrl);
-    [textService, featureServer, modelService, creditBureau] = await Promise.all([
-      startApp('text-service', traced),
-      startApp('feature-server', {
-        ...traced,
-        FEATURE_SERVER_DATABASE_URL: databaseUrl,
-        FEATURE_SERVER_AS_OF: AS_OF,
-      }),
-      startApp('model-service', { ...traced, MODELS_DIR: modelsDir }),
-      startApp('credit-bureau', traced),
-    ]);
+    [textService, transcriptionService, featureServer, modelService, creditBureau, speech] =
+      await Promise.all([
+        startApp('text-service', traced),
+        startApp('transcription-service', { ...traced, TRANSCRIPTION_CONCURRENCY: '1' }),
+        startApp('feature-server', {
+          ...traced,
+          FEATURE_SERVER_DATABASE_URL: databaseUrl,
+          FEATURE_SERVER_AS_OF: AS_OF,
+        }),
+        startApp('model-service', { ...traced, MODELS_DIR: modelsDir }),
+        startApp('credit-bureau', traced),
+        speak(SPOKEN_PHRASE),
+      ]);
     orchestrator = await startOrchestratorFor(
       { url: await unusedPortUrl() },
       {
         ...traced,
         DATABASE_URL: databaseUrl,
         TEXT_SERVICE_URL: textService.url,
+        TRANSCRIPTION_SERVICE_URL: transcriptionService.url,
         FEATURE_SERVER_URL: featureServer.url,
         MODEL_SERVICE_URL: modelService.url,
         CREDIT_BUREAU_URL: creditBureau.url,
-        TRANSCRIPTION_SERVICE_REQUIRED: 'false',
       },
     );
   }, 60_000);
   afterAll(async () => {
-    await stopApps(orchestrator, textService, featureServer, modelService, creditBureau);
+    await stopApps(
+      orchestrator,
+      textService,
+      transcriptionService,
+      featureServer,
+      modelService,
+      creditBureau,
+    );
     await receiver?.stop();
     await Promise.all(
       [directory, modelsDir].map((path) => path && rm(path, { recursive: true, force: true })),
@@ -289,6 +302,33 @@ describe('OpenTelemetry traces, from the orchestrator through every service it c
     });
     const { server: inference } = downstreamCall(trace, risk, 'model-service');
     expect(inference.name).toBe('POST /v2/models/:name/infer');
+  });
+
+  it('an upload: the audio source’s call reaches the transcription service, the text source’s the text service', async () => {
+    const caller = callerTrace();
+    const form = new FormData();
+    form.append('language', 'en');
+    form.append('file', new Blob([speech], { type: 'audio/wav' }), 'speech.wav');
+
+    const response = await fetch(`${orchestrator.url}/customers/cus-1001/voice-feedback`, {
+      method: 'POST',
+      body: form,
+      headers: { traceparent: traceparentOf(caller) },
+    });
+
+    expect(response.status).toBe(200);
+    const { trace, server } = await orchestratorTrace(receiver, caller.traceId, [
+      'transcription-service',
+      'text-service',
+    ]);
+    expect(server.name).toBe('POST /customers/:customer_id/voice-feedback');
+    const sources = childrenOf(trace, server);
+    const source = (name: string) =>
+      theSpan(sources, `source ${name}`, (span) => span.name === `source ${name}`);
+    const transcription = downstreamCall(trace, source('transcript'), 'transcription-service');
+    expect(transcription.server.name).toBe('POST /v1/audio/transcriptions');
+    expect(downstreamCall(trace, source('analysis'), 'text-service').server.name).toBe('POST /analyze');
+    expect(source('customer').attributes).toMatchObject({ 'orchestrator.source.type': 'database' });
   });
 
   it('a service that stops exports the spans it still holds before it exits', async () => {
