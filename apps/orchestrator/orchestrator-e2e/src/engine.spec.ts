@@ -14,7 +14,7 @@ import {
   startOrchestratorFor,
 } from './support/engine';
 import { getJson, postJson } from './support/http';
-import { HEARD_KEYWORD, HEARD_WORDS, SPOKEN_PHRASE, speak } from './support/speech';
+import { HEARD_KEYWORD, HEARD_WORDS, SPOKEN_PHRASE, postVoiceFeedback, speak } from './support/speech';
 
 /** `GET /catalog/get-product-overview/:product_id` of `config/domains/catalog.yaml`. */
 interface ProductOverview {
@@ -461,15 +461,7 @@ describe('the example text and speech endpoints, with the real text and transcri
   });
 
   it("POST /customers/:customer_id/voice-feedback transcribes a customer's note, then analyses what they said", async () => {
-    const form = new FormData();
-    // The language must come before the file, which is passed on while it arrives.
-    form.append('language', 'en');
-    form.append('file', new Blob([speech], { type: 'audio/wav' }), 'speech.wav');
-
-    const response = await fetch(`${orchestrator.url}/customers/cus-1001/voice-feedback`, {
-      method: 'POST',
-      body: form,
-    });
+    const response = await postVoiceFeedback(orchestrator.url, 'cus-1001', speech);
     const body = (await response.json()) as {
       customer: { id: string; name: string; segment: string };
       said: string;

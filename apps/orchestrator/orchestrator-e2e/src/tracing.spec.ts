@@ -8,7 +8,7 @@ import { RunningApp, startApp, stopApps } from './support/apps';
 import { AS_OF, seedDemoDatabase } from './support/customers';
 import { RECORD_HEADERS, startOrchestratorFor, type ExecutionRecord } from './support/engine';
 import { getJson, postJson } from './support/http';
-import { SPOKEN_PHRASE, speak } from './support/speech';
+import { SPOKEN_PHRASE, postVoiceFeedback, speak } from './support/speech';
 
 /** A trace a caller (Kong's opentelemetry plugin, say) began: its id and the span that called. */
 const callerTrace = () => ({
@@ -306,14 +306,8 @@ describe('OpenTelemetry traces, from the orchestrator through every service it c
 
   it('an upload: the audio source’s call reaches the transcription service, the text source’s the text service', async () => {
     const caller = callerTrace();
-    const form = new FormData();
-    form.append('language', 'en');
-    form.append('file', new Blob([speech], { type: 'audio/wav' }), 'speech.wav');
-
-    const response = await fetch(`${orchestrator.url}/customers/cus-1001/voice-feedback`, {
-      method: 'POST',
-      body: form,
-      headers: { traceparent: traceparentOf(caller) },
+    const response = await postVoiceFeedback(orchestrator.url, 'cus-1001', speech, {
+      traceparent: traceparentOf(caller),
     });
 
     expect(response.status).toBe(200);

@@ -35,3 +35,24 @@ export async function speak(phrase: string): Promise<Buffer> {
     await rm(directory, { recursive: true, force: true });
   }
 }
+
+/**
+ * `POST /customers/:customer_id/voice-feedback` of config/domains/customers.yaml with `speech`
+ * as the customer's note, in English.
+ */
+export function postVoiceFeedback(
+  orchestratorUrl: string,
+  customerId: string,
+  speech: Buffer,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  const form = new FormData();
+  // The language must come before the file, which is passed on while it arrives.
+  form.append('language', 'en');
+  form.append('file', new Blob([speech], { type: 'audio/wav' }), 'speech.wav');
+  return fetch(`${orchestratorUrl}/customers/${customerId}/voice-feedback`, {
+    method: 'POST',
+    body: form,
+    headers,
+  });
+}
