@@ -6,10 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { TRACE_RESPONSE_HEADER } from '@libs/core/tracing';
+import { TRACE_RESPONSE_HEADER, nameRequestRoute, tracingStarted } from '@libs/core/tracing';
 import { ACCESS_LOG, type AccessLogMiddleware } from './logging.module';
 import { nestsDeeperThan } from './json-depth';
 import { REQUEST_ID_HEADER } from './request-id';
+import { routeTemplateOf } from './route-template';
 import { hasMediaType } from './media-type';
 import { multipartBodyLimit, uploadTooLarge } from './multipart-form';
 
@@ -42,6 +43,7 @@ export function mountRequestEntry(
   const config = app.get(ConfigService);
   const accessLog = app.get<AccessLogMiddleware>(ACCESS_LOG);
   app.use(accessLog);
+  if (tracingStarted()) app.use(nameSpanByRoute);
   app.use(helmet({ contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } }));
   app.enableCors(corsOptions(config.get<string>('CORS_ORIGINS', '')));
   app.use(answerPreflight);
@@ -71,6 +73,19 @@ export function mountRequestEntry(
     extended: true,
     ...parses('application/x-www-form-urlencoded'),
   });
+}
+
+/**
+ * A traced request's server span is named after the route template that served it, as its log
+ * line and its metrics are (`routeTemplateOf`), once it is answered; one that no route served
+ * keeps its method alone.
+ */
+function nameSpanByRoute(req: IncomingMessage, res: ServerResponse, next: Next): void {
+  res.once('finish', () => {
+    const route = routeTemplateOf(req);
+    if (route) nameRequestRoute(route);
+  });
+  next();
 }
 
 /**

@@ -28,10 +28,10 @@ export function activeTraceId(): string | undefined {
 }
 
 /**
- * Names the request's server span after the route template it matched (`GET /customers/:id`,
- * never the raw path), for routes served by a middleware rather than by Express' router: the
- * engine's YAML endpoints. The HTTP instrumentation sets `http.route` from it as the request
- * ends (OpenTelemetry's RPC metadata, as its Express instrumentation does it).
+ * Names the running request's server span after the route template that served it
+ * (`GET /customers/:customer_id`, never the raw path): the HTTP instrumentation sets `http.route`
+ * from it as the request ends (OpenTelemetry's RPC metadata, as its Express instrumentation
+ * does it). Nothing happens while tracing is off.
  */
 export function nameRequestRoute(route: string): void {
   if (!tracingStarted()) return;

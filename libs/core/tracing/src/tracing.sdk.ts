@@ -2,7 +2,7 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { type IncomingMessage, ServerResponse } from 'node:http';
-import { answerTraceResponse, nameByExpressRoute } from './server-span';
+import { answerTraceResponse } from './server-span';
 
 /** Requests that are no one's work but the platform's: health probes and scrapes, every few seconds. */
 const PROBES = /^\/(?:v2\/)?health(?:[/?]|$)|^\/metrics(?:[/?]|$)/;
@@ -30,7 +30,6 @@ export function startSdk(service: string | undefined): { shutdown(): Promise<voi
         responseHook: (span, response) => {
           if (response instanceof ServerResponse) answerTraceResponse(span, response);
         },
-        applyCustomAttributesOnSpan: (span, request) => nameByExpressRoute(span, request),
       }),
     ],
   });
