@@ -1,5 +1,6 @@
 import { context, propagation, trace } from '@opentelemetry/api';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { type IncomingMessage, ServerResponse } from 'node:http';
 import { answerTraceResponse } from './server-span';
@@ -10,9 +11,9 @@ const PROBES = /^\/(?:v2\/)?health(?:[/?]|$)|^\/metrics(?:[/?]|$)/;
 /**
  * The OpenTelemetry Node SDK, configured by the OTEL_* variables alone (exporter, endpoint,
  * headers, protocol, sampler, propagators, resource), exporting traces only: metrics are served
- * at /metrics and logs go to stdout. The one instrumentation is node:http's, server and client
- * side, since every downstream call goes through it (axios): a server span per request that
- * continues the caller's `traceparent`, and a client span per call that passes it on.
+ * at /metrics and logs go to stdout. node:http's instrumentation makes a server span per request
+ * that continues the caller's `traceparent`; undici's a client span per downstream call (they
+ * all go through undici, under axios) that passes it on.
  *
  * `service` names the service unless the variables do (undefined then).
  */
@@ -31,6 +32,7 @@ export function startSdk(service: string | undefined): { shutdown(): Promise<voi
           if (response instanceof ServerResponse) answerTraceResponse(span, response);
         },
       }),
+      new UndiciInstrumentation({ requireParentforSpans: true }),
     ],
   });
   sdk.start();
