@@ -1,5 +1,5 @@
 import { DownstreamError } from '@libs/core/http';
-import type { SourceCallObservation } from '@libs/core/metrics';
+import type { SourceCallObservation, SourceCallOutcome } from '@libs/core/metrics';
 import { toDownstreamError } from '@libs/core/resilience';
 import type { SourceAdapter, SourceCall, SourceCallContext } from '@libs/core/sources';
 import { TracedWork, type TraceParent } from '@libs/core/tracing';
@@ -152,13 +152,9 @@ export class SourceExecution {
   }
 
   private endSpan(span: TracedWork): void {
-    const { status, attempts, cacheHit, error } = this.trace();
     span.end(
-      {
-        [SPAN_ATTRIBUTES.outcome]: cacheHit && status === 'ok' ? 'cache_hit' : status,
-        [SPAN_ATTRIBUTES.attempts]: attempts,
-      },
-      error?.message,
+      { [SPAN_ATTRIBUTES.outcome]: this.reportedOutcome, [SPAN_ATTRIBUTES.attempts]: this.attempts },
+      this.outcome?.error?.message,
     );
   }
 
@@ -201,16 +197,21 @@ export class SourceExecution {
   /** What the source did, for the metrics of `endpoint`'s sources. */
   observation(endpoint: string): SourceCallObservation {
     const { name, type } = this.planned.definition;
-    const status = this.outcome?.status ?? 'skipped';
     return {
       endpoint,
       source: name,
       type,
-      outcome: status === 'ok' && this.answeredFromCache ? 'cache_hit' : status,
+      outcome: this.reportedOutcome,
       durationSeconds: this.startedAt ? this.elapsedMs() / 1000 : 0,
       // Each call that missed the cache made one request at least; the rest were repeats.
       retries: Math.max(0, this.attempts - (this.calls - this.cacheHits)),
     };
+  }
+
+  /** The status, or `cache_hit` for a source the cache answered: what its span and metrics say. */
+  private get reportedOutcome(): SourceCallOutcome {
+    const status = this.outcome?.status ?? 'skipped';
+    return status === 'ok' && this.answeredFromCache ? 'cache_hit' : status;
   }
 
   /** Every call the source made was answered by the cache. */
