@@ -15,13 +15,15 @@ export const tracingStarted = (): boolean => sdk !== undefined;
  * Anything else leaves tracing off.
  */
 export function tracingRequested(env: Environment): boolean {
-  const named = (name: string) => (env[name] ?? '').trim() !== '';
   if ((env['OTEL_SDK_DISABLED'] ?? '').trim().toLowerCase() === 'true') return false;
-  if (named('OTEL_TRACES_EXPORTER')) {
+  if (isSet(env, 'OTEL_TRACES_EXPORTER')) {
     return env['OTEL_TRACES_EXPORTER']?.split(',').map((exporter) => exporter.trim())[0] !== 'none';
   }
-  return named('OTEL_EXPORTER_OTLP_ENDPOINT') || named('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  return isSet(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') || isSet(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
 }
+
+/** A variable counts as set when it holds more than blanks, as the SDK reads them. */
+const isSet = (env: Environment, name: string): boolean => (env[name] ?? '').trim() !== '';
 
 /**
  * Starts OpenTelemetry tracing for the service `service` when the OTEL_* variables ask for it
@@ -52,7 +54,7 @@ export async function shutdownTracing(): Promise<void> {
 
 /** OTEL_SERVICE_NAME, or a service.name in OTEL_RESOURCE_ATTRIBUTES, names the service. */
 function namesItsService(env: Environment): boolean {
-  if ((env['OTEL_SERVICE_NAME'] ?? '').trim() !== '') return true;
+  if (isSet(env, 'OTEL_SERVICE_NAME')) return true;
   return (env['OTEL_RESOURCE_ATTRIBUTES'] ?? '')
     .split(',')
     .some((pair) => pair.split('=')[0]?.trim() === 'service.name');
