@@ -1,5 +1,5 @@
 export * from './model';
-export { readPath, referencesIn, resolveReferences, wholeReference, type Reference } from './references';
+export { readPath, referencesIn, wholeReference, type Reference } from './references';
 export { ExecutionRecordDto, SourceTraceDto } from './tracking/execution.dto';
 export {
   EXECUTION_STORE,

@@ -1,4 +1,8 @@
-import { readPath, referencesIn, resolveMapping, resolveReferences, wholeReference } from './references';
+import { Template, readPath, referencesIn, wholeReference } from './references';
+
+/** A template made and resolved at once. */
+const resolveReferences = (value: unknown, scope: Record<string, unknown>) =>
+  new Template(value).resolve(scope);
 
 const scope = {
   request: { customer_id: 'c-42', limit: 3 },
@@ -67,15 +71,12 @@ describe('references', () => {
   });
 
   it('maps a missing whole reference to null, never a vanished key, and lists every missing one with where it is', () => {
-    const { value, missing } = resolveMapping(
-      {
-        id: '$profile.customer_id',
-        name: '$profile.name',
-        cities: ['$profile.addresses[0].city', '$profile.addresses[3].city'],
-        label: 'Known as ${profile.nickname}',
-      },
-      scope,
-    );
+    const { value, missing } = new Template({
+      id: '$profile.customer_id',
+      name: '$profile.name',
+      cities: ['$profile.addresses[0].city', '$profile.addresses[3].city'],
+      label: 'Known as ${profile.nickname}',
+    }).resolveMapping(scope);
 
     expect(value).toEqual({
       id: null,

@@ -101,16 +101,6 @@ export class Template {
   }
 }
 
-/** `value` with its references replaced from `scope`, as `Template.resolve` does. */
-export function resolveReferences(value: unknown, scope: Scope): unknown {
-  return new Template(value).resolve(scope);
-}
-
-/** A response mapping resolved against `scope`, as `Template.resolveMapping` does. */
-export function resolveMapping(template: unknown, scope: Scope): { value: unknown; missing: MissingValue[] } {
-  return new Template(template).resolveMapping(scope);
-}
-
 function compile(value: unknown, at: (string | number)[]): Resolve {
   if (typeof value === 'string') return compileText(value, at);
   if (Array.isArray(value)) {
